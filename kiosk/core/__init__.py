@@ -1,0 +1,1 @@
+"""Pure domain of the kiosk: no I/O, no Kivy, no requests. Everything here is deterministic."""

@@ -1,0 +1,1 @@
+"""The renewal flow engine: a state machine over core that journals before every side effect."""
