@@ -6,6 +6,7 @@ the minor unit, so the same inputs always give the same kopeck.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import total_ordering
@@ -15,6 +16,7 @@ from babel.numbers import format_currency, get_currency_precision
 from kiosk.core.errors import CurrencyMismatch
 
 BASIS_POINTS = 10_000
+_CODE_BEFORE_DIGIT = re.compile(r"([A-Z]{3})([-\d])")
 
 
 def minor_exponent(currency: str) -> int:
@@ -95,8 +97,13 @@ class Money:
         return f"{self.as_decimal():f}"
 
     def format(self, locale: str = "en") -> str:
-        """For people: the locale's symbol, separators and digits (through Babel)."""
-        return format_currency(self.as_decimal(), self.currency, locale=locale)
+        """For people: the locale's symbol, separators and digits (through Babel).
+
+        Babel leaves out CLDR's currency spacing, so "RUB1,500.50" gets the no-break space
+        that CLDR puts between a letter code and the digits.
+        """
+        text = format_currency(self.as_decimal(), self.currency, locale=locale)
+        return _CODE_BEFORE_DIGIT.sub("\\1\xa0\\2", text)
 
     def __str__(self) -> str:
         return f"{self.major_str()} {self.currency}"
