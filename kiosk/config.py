@@ -61,6 +61,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "default_language": Field(str, "en", choices=LANGUAGES),
         "mode": Field(str, "self_service", choices=("self_service", "assisted")),
         "support_contact": Field(str, "+7 800 000-00-00"),
+        "operator_name": Field(str, "Russia Travel Card"),
+        "e_receipt_base_url": Field(str, "https://receipts.example/r/", check=_url),
     },
     "operator": {
         "backend": Field(str, "simulator", choices=("simulator", "http")),

@@ -1,0 +1,300 @@
+"""Carries one journaled attempt from "created" to a final state: the money rule in code.
+
+``drive`` looks only at what the journal says and takes the next step, so the live sale and
+start-up recovery are the same code: recovery is just ``drive`` on a row a crash left behind.
+Every external call is journaled as an intent before it is made and as a result after. An
+answer that never came is resolved by asking (terminal query, operator lookup by our id),
+never by sending again under a new id.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kiosk import logs
+from kiosk.core import codec
+from kiosk.core.errors import Category
+from kiosk.core.iccid import Iccid
+from kiosk.core.money import Money
+from kiosk.core.renewal import RenewalResult, RenewalStatus
+from kiosk.core.transaction import ReceiptState, Transaction, TxState
+from kiosk.faults import crash_point
+from kiosk.flow.ports import OperatorError, OperatorPort, ReceiptPrinterPort, RenewalOutcomeUnknown
+from kiosk.flow.receipts import refund_record, sale_record
+from kiosk.journal.store import Journal
+from kiosk.payment.port import (
+    PaymentOutcome,
+    PaymentPort,
+    PaymentResult,
+    ReturnOutcome,
+    TerminalPrompt,
+)
+
+log = logging.getLogger(__name__)
+
+_UNSETTLED = (PaymentOutcome.UNKNOWN, PaymentOutcome.IN_PROGRESS)
+_NOTHING_TAKEN = {
+    PaymentOutcome.DECLINED: TxState.DECLINED,
+    PaymentOutcome.CANCELLED: TxState.CANCELLED,
+    PaymentOutcome.NOT_SENT: TxState.CANCELLED,
+    PaymentOutcome.NOT_FOUND: TxState.CANCELLED,
+}
+
+
+@dataclass(frozen=True)
+class Retry:
+    """How hard to ask before handing a transaction to staff."""
+
+    attempts: int = 6
+    first_delay_s: float = 0.25
+    max_delay_s: float = 4.0
+
+    def delays(self) -> list[float]:
+        return [min(self.first_delay_s * 2**i, self.max_delay_s) for i in range(self.attempts)]
+
+
+class Checkout:
+    def __init__(
+        self,
+        journal: Journal,
+        payment: PaymentPort,
+        operator: OperatorPort,
+        printer: ReceiptPrinterPort,
+        kiosk_identity,
+        retry: Retry = Retry(),
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.journal = journal
+        self.payment = payment
+        self.operator = operator
+        self.printer = printer
+        self.kiosk = kiosk_identity
+        self.retry = retry
+        self.sleep = sleep
+        self.now = now
+
+    def drive(
+        self,
+        tx_id: str,
+        on_prompt: Callable[[TerminalPrompt], None] = lambda _p: None,
+        print_receipts: bool = True,
+        on_state: Callable[[TxState], None] = lambda _s: None,
+    ) -> Transaction:
+        """Advance ``tx_id`` until it is final. ``print_receipts`` is off during recovery:
+        nobody stands at the kiosk then, so receipts are kept pending for reprint."""
+        tx = self.journal.get(tx_id)
+        while not tx.is_final:
+            before = (tx.state, len(self.journal.events(tx_id)))
+            tx = self._step(tx, on_prompt, print_receipts)
+            on_state(tx.state)
+            if (tx.state, len(self.journal.events(tx_id))) == before:
+                raise RuntimeError(f"checkout made no progress on {tx_id} in {tx.state}")
+        return tx
+
+    def _step(self, tx, on_prompt, print_receipts) -> Transaction:
+        match tx.state:
+            case TxState.CREATED:
+                return self._authorise(tx, on_prompt)
+            case TxState.PAYMENT_PENDING:
+                return self._resolve_payment(tx)
+            case TxState.PAID:
+                return self._renew(tx)
+            case TxState.RENEWAL_PENDING:
+                return self._resolve_renewal(tx)
+            case TxState.APPLIED:
+                return self._settle_receipt(tx, print_receipts)
+            case TxState.RETURN_PENDING:
+                return self._return_money(tx, print_receipts)
+        raise RuntimeError(f"no step from {tx.state}")
+
+    # -- payment -----------------------------------------------------------------------
+
+    def _amount(self, tx: Transaction) -> Money:
+        return Money(tx.amount_minor, tx.currency)
+
+    def _authorise(self, tx: Transaction, on_prompt) -> Transaction:
+        amount = self._amount(tx)
+        tx = self.journal.intent(tx.tx_id, "payment.authorise", TxState.PAYMENT_PENDING,
+                                 amount=str(amount), method=tx.method)
+        crash_point("after_intent_journaled")
+        try:
+            result = self.payment.authorise(tx.tx_id, amount, on_prompt)
+        except Exception as exc:  # a broken adapter: the request may have gone out
+            logs.event(log, "payment.error", logging.WARNING, tx=tx.tx_id, error=repr(exc))
+            result = PaymentResult(tx.tx_id, PaymentOutcome.UNKNOWN, amount, tx.method)
+        if result.outcome is PaymentOutcome.APPROVED:
+            crash_point("after_payment_approved")
+        return self._payment_result(tx, result, "payment.authorise")
+
+    def _payment_result(self, tx: Transaction, result: PaymentResult, step: str) -> Transaction:
+        if result.outcome in _UNSETTLED:
+            return self.journal.result(tx.tx_id, step, TxState.PAYMENT_PENDING,
+                                       outcome=result.outcome, reason=result.reason)
+        if result.outcome is PaymentOutcome.APPROVED:
+            if result.amount != self._amount(tx):
+                return self._manual(tx, "payment_amount_mismatch", charged=str(result.amount))
+            details = {
+                "outcome": result.outcome, "auth_code": result.auth_code, "rrn": result.rrn,
+                "card_masked": result.card_masked, "terminal_id": result.terminal_id,
+                "slip_lines": list(result.slip_lines), "method": result.method,
+            }
+            tx = self.journal.result(tx.tx_id, step, TxState.PAID, {"payment": details},
+                                     outcome=result.outcome)
+            crash_point("after_payment_journaled")
+            return tx
+        state = _NOTHING_TAKEN[result.outcome]
+        details = {"outcome": result.outcome, "reason": result.reason}
+        return self.journal.result(tx.tx_id, step, state, {"payment": details},
+                                   outcome=result.outcome, reason=result.reason)
+
+    def _resolve_payment(self, tx: Transaction) -> Transaction:
+        for delay in self.retry.delays():
+            try:
+                result = self.payment.query(tx.tx_id)
+            except Exception as exc:
+                self.journal.note(tx.tx_id, "payment.query", error=repr(exc))
+                self.sleep(delay)
+                continue
+            if result.outcome not in _UNSETTLED:
+                return self._payment_result(tx, result, "payment.query")
+            self.journal.note(tx.tx_id, "payment.query", outcome=result.outcome)
+            self.sleep(delay)
+        return self._manual(tx, "payment_unresolved")
+
+    # -- renewal -----------------------------------------------------------------------
+
+    def _renew(self, tx: Transaction) -> Transaction:
+        tx = self.journal.intent(tx.tx_id, "renewal.create", TxState.RENEWAL_PENDING,
+                                 offer=tx.offer_id)
+        crash_point("after_renewal_intent")
+        return self._send_renewal(tx)
+
+    def _send_renewal(self, tx: Transaction) -> Transaction:
+        if not tx.iccid or not tx.verification_token:
+            return self._manual(tx, "renewal_data_missing")
+        try:
+            result = self.operator.create_renewal(
+                tx.tx_id, Iccid.parse(tx.iccid), tx.offer_id, self._amount(tx),
+                tx.verification_token, tx.promotion_id,
+            )
+        except RenewalOutcomeUnknown:
+            return self.journal.result(tx.tx_id, "renewal.create", TxState.RENEWAL_PENDING,
+                                       outcome="unknown")
+        except OperatorError as exc:
+            if exc.category is Category.TRANSIENT:
+                return self.journal.result(tx.tx_id, "renewal.create", TxState.RENEWAL_PENDING,
+                                           outcome="unknown", error=exc.code)
+            return self._renewal_failed(tx, exc.code)
+        if result.status is RenewalStatus.APPLIED:
+            crash_point("after_renewal_applied")
+        return self._renewal_result(tx, result, "renewal.create")
+
+    def _renewal_result(self, tx: Transaction, result: RenewalResult, step: str) -> Transaction:
+        if result.status is RenewalStatus.PENDING:
+            return self.journal.result(tx.tx_id, step, TxState.RENEWAL_PENDING, outcome="pending")
+        if result.status is RenewalStatus.APPLIED:
+            renewal = {
+                "status": result.status,
+                "validity_end": result.validity_end.isoformat() if result.validity_end else None,
+                "operator_reference": result.operator_reference,
+                "allowances": codec.allowances_to_dict(result.allowances),
+            }
+            return self.journal.result(tx.tx_id, step, TxState.APPLIED, {"renewal": renewal},
+                                       outcome=result.status)
+        return self._renewal_failed(tx, result.reason_code or str(result.status))
+
+    def _renewal_failed(self, tx: Transaction, reason: str) -> Transaction:
+        return self.journal.result(tx.tx_id, "renewal.create", TxState.RETURN_PENDING,
+                                   {"renewal": {"status": "failed", "reason": reason}},
+                                   outcome="failed", reason=reason)
+
+    def _resolve_renewal(self, tx: Transaction) -> Transaction:
+        resent = False
+        for delay in self.retry.delays():
+            try:
+                result = self.operator.get_renewal(tx.tx_id)
+            except OperatorError as exc:
+                self.journal.note(tx.tx_id, "renewal.lookup", error=exc.code)
+                self.sleep(delay)
+                continue
+            if result is None and not resent:
+                # The operator never saw it: the same id again is safe (idempotent).
+                resent = True
+                tx = self._send_renewal(tx)
+                if tx.state is not TxState.RENEWAL_PENDING:
+                    return tx
+            elif result is not None and result.is_final:
+                return self._renewal_result(tx, result, "renewal.lookup")
+            else:
+                self.journal.note(tx.tx_id, "renewal.lookup", outcome="pending")
+            self.sleep(delay)
+        return self._manual(tx, "renewal_unresolved")
+
+    # -- receipt and returns -----------------------------------------------------------
+
+    def _settle_receipt(self, tx: Transaction, print_receipts: bool) -> Transaction:
+        if not print_receipts:
+            tx = self.journal.result(tx.tx_id, "receipt", TxState.DONE,
+                                     {"receipt": ReceiptState.PENDING}, outcome="kept_pending")
+            return tx
+        tx = self.journal.intent(tx.tx_id, "receipt.print", TxState.APPLIED)
+        try:
+            outcome = self.printer.print_sale(sale_record(tx, self.kiosk))
+            confirmed, detail = outcome.confirmed, outcome.detail
+        except Exception as exc:
+            confirmed, detail = False, repr(exc)
+        crash_point("during_receipt")
+        receipt = ReceiptState.PRINTED if confirmed else ReceiptState.PENDING
+        return self.journal.result(tx.tx_id, "receipt.print", TxState.DONE, {"receipt": receipt},
+                                   outcome=receipt, detail=detail)
+
+    def _return_money(self, tx: Transaction, print_receipts: bool) -> Transaction:
+        tx = self.journal.intent(tx.tx_id, "payment.reverse", TxState.RETURN_PENDING)
+        crash_point("after_reversal_intent")
+        try:
+            reversal = self.payment.reverse(tx.tx_id)
+        except Exception as exc:
+            self.journal.note(tx.tx_id, "payment.reverse", error=repr(exc))
+            reversal = None
+        if reversal is not None and reversal.outcome is ReturnOutcome.DONE:
+            return self._returned(tx, TxState.REVERSED, "reversal", None, print_receipts)
+        refund_ref = f"{tx.tx_id}-R"
+        tx = self.journal.intent(tx.tx_id, "payment.refund", TxState.RETURN_PENDING,
+                                 refund_reference=refund_ref)
+        for delay in self.retry.delays():
+            try:
+                refund = self.payment.refund(tx.tx_id, self._amount(tx), refund_ref)
+            except Exception as exc:
+                self.journal.note(tx.tx_id, "payment.refund", error=repr(exc))
+                self.sleep(delay)
+                continue
+            if refund.outcome is ReturnOutcome.DONE:
+                return self._returned(tx, TxState.REFUNDED, "refund", refund_ref, print_receipts)
+            if refund.outcome is ReturnOutcome.REFUSED:
+                break
+            self.sleep(delay)
+        return self._manual(tx, "return_failed")
+
+    def _returned(self, tx, state, kind, reference, print_receipts) -> Transaction:
+        tx = self.journal.result(tx.tx_id, f"payment.{kind}", state,
+                                 {"refund": {"kind": kind, "reference": reference}}, outcome="done")
+        if print_receipts:
+            try:
+                outcome = self.printer.print_refund(refund_record(tx, self.kiosk))
+                receipt = ReceiptState.PRINTED if outcome.confirmed else ReceiptState.PENDING
+            except Exception:
+                receipt = ReceiptState.PENDING
+        else:
+            receipt = ReceiptState.PENDING
+        self.journal.set_receipt(tx.tx_id, receipt, slip="refund")
+        return self.journal.get(tx.tx_id)
+
+    def _manual(self, tx: Transaction, reason: str, **data) -> Transaction:
+        logs.event(log, "checkout.manual_review", logging.ERROR, tx=tx.tx_id, reason=reason)
+        return self.journal.result(tx.tx_id, "manual_review", TxState.MANUAL_REVIEW,
+                                   {"note": reason}, reason=reason, **data)

@@ -1,0 +1,465 @@
+"""The renewal flow: from an identified card to a printed receipt, one customer at a time.
+
+Plain Python driven by events (``identify``, ``choose_offer``, ``submit_code``, ``pay`` ...),
+publishing an immutable ``View`` after every change. Blocking calls go through a ``Runner``
+so the caller's thread (the UI's) never waits; with ``InlineRunner`` and an injected clock the
+whole flow is deterministic under test. Money moves only inside ``Checkout``, which journals
+before every side effect.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from kiosk import logs
+from kiosk.core import codec
+from kiosk.core.card import CardInfo, CardStatus
+from kiosk.core.errors import Category, InvalidInput, KioskError
+from kiosk.core.iccid import Iccid
+from kiosk.core.messages import N_, Message
+from kiosk.core.offers import ineligibility
+from kiosk.core.phone import Phone
+from kiosk.core.promotions import best_price
+from kiosk.core.renewal import OtpChallenge
+from kiosk.core.sale import PaymentMethod
+from kiosk.core.transaction import ReceiptState, Transaction, TxState
+from kiosk.flow.checkout import Checkout
+from kiosk.flow.ports import OperatorError, OperatorPort, ReceiptPrinterPort
+from kiosk.flow.runner import Outcome, Runner
+from kiosk.flow.view import (
+    Action,
+    CardView,
+    CodeView,
+    OfferView,
+    ProblemView,
+    ResultView,
+    Step,
+    View,
+)
+from kiosk.journal.store import Journal
+from kiosk.payment.port import PaymentPort, TerminalPrompt
+
+log = logging.getLogger(__name__)
+
+PROBLEMS = {
+    "card_unknown": N_("We could not find this card. Check the number and try again."),
+    "card_blocked": N_("This card is blocked and cannot be renewed here. "
+                       "Please contact the operator's support."),
+    "operator_unreachable": N_("We cannot reach the mobile operator right now. "
+                               "Nothing was charged. Please try again in a few minutes."),
+    "declined": N_("The payment was declined. Nothing was charged. "
+                   "You can try again or choose another way to pay."),
+    "cancelled": N_("The payment was cancelled. Nothing was charged."),
+    "reversed": N_("The renewal could not be completed, so your payment was cancelled. "
+                   "The money is back on your card. Please keep the slip."),
+    "refunded": N_("The renewal could not be completed, so your payment was refunded. "
+                   "It may take a few days to appear. Please keep the slip."),
+    "manual_review": N_("We could not confirm your renewal. Your payment is recorded and staff "
+                        "will resolve it. Please keep the slip and call support."),
+    "code_blocked": N_("Too many wrong codes. For your security, please start again later."),
+    "printer_unavailable": N_("This kiosk cannot print receipts right now and is not selling. "
+                              "Sorry for the inconvenience."),
+    "too_soon": N_("Please wait before asking for a new code."),
+}
+
+_ACTIONS = {
+    "card_unknown": (Action.SCAN_AGAIN, Action.FINISH),
+    "card_blocked": (Action.SCAN_AGAIN, Action.FINISH),
+    "operator_unreachable": (Action.RETRY, Action.FINISH),
+    "declined": (Action.RETRY, Action.OTHER_METHOD, Action.FINISH),
+    "cancelled": (Action.RETRY, Action.OTHER_METHOD, Action.FINISH),
+    "reversed": (Action.FINISH,),
+    "refunded": (Action.FINISH,),
+    "manual_review": (Action.FINISH,),
+    "code_blocked": (Action.FINISH,),
+    "printer_unavailable": (Action.FINISH,),
+}
+
+# Steps where the customer may walk away: an idle timeout wipes everything and starts over.
+_IDLE_RESETTABLE = {
+    Step.LOOKING_UP, Step.CARD, Step.OFFER, Step.PHONE, Step.SENDING_CODE, Step.CODE,
+    Step.PAYMENT, Step.DONE, Step.PROBLEM,
+}
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    kiosk_id: str
+    timezone: ZoneInfo
+    methods: tuple[PaymentMethod, ...] = (PaymentMethod.CARD,)
+    idle_timeout_s: int = 60
+    idle_warning_s: int = 15
+    refuse_sale_without_printer: bool = False
+    default_language: str = "en"
+    e_receipt_base_url: str = "https://receipts.example/r/"
+
+
+class Engine:
+    def __init__(
+        self,
+        settings: EngineSettings,
+        operator: OperatorPort,
+        payments: dict[PaymentMethod, PaymentPort],
+        printer: ReceiptPrinterPort,
+        journal: Journal,
+        checkout_for: Callable[[PaymentPort], Checkout],
+        runner: Runner,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.settings = settings
+        self.operator = operator
+        self.payments = payments
+        self.printer = printer
+        self.journal = journal
+        self.checkout_for = checkout_for
+        self.runner = runner
+        self.now = now
+        self._listeners: list[Callable[[View], None]] = []
+        self._generation = 0  # bumps on reset: late answers for a wiped session are dropped
+        self._reset(settings.default_language)
+
+    # -- observation -------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[View], None]) -> None:
+        self._listeners.append(listener)
+        listener(self.view)
+
+    def _publish(self, **changes) -> None:
+        self.view = replace(self.view, **changes)
+        for listener in list(self._listeners):
+            listener(self.view)
+
+    def _reset(self, language: str) -> None:
+        """Back to the attract screen with every trace of the customer wiped."""
+        self._generation += 1
+        self._card: CardInfo | None = None
+        self._offers: dict[str, OfferView] = {}
+        self._chosen: OfferView | None = None
+        self._challenge: OtpChallenge | None = None
+        self._token: str | None = None
+        self._phone: Phone | None = None
+        self._method: PaymentMethod | None = None
+        self._tx_id: str | None = None
+        self._last_activity = self.now()
+        self.view = View(Step.ATTRACT, language, methods=self.settings.methods)
+        for listener in list(self._listeners):
+            listener(self.view)
+
+    def _work(self, work: Callable, done: Callable[[Outcome], None]) -> None:
+        generation = self._generation
+
+        def guarded(outcome: Outcome) -> None:
+            if generation == self._generation:
+                done(outcome)
+
+        self.runner.run(work, guarded)
+
+    def _problem(self, code: str, message: Message | None = None) -> None:
+        problem = ProblemView(code, message or Message(PROBLEMS[code]),
+                              _ACTIONS.get(code, (Action.FINISH,)))
+        self._publish(step=Step.PROBLEM, problem=problem, prompt=None)
+
+    def _error(self, exc: BaseException, fallback: str = "operator_unreachable") -> None:
+        if isinstance(exc, KioskError) and exc.category is Category.USER:
+            self._problem(exc.code if exc.code in PROBLEMS else fallback, exc.message)
+        else:
+            logs.event(log, "flow.error", logging.WARNING, error=repr(exc))
+            self._problem(fallback)
+
+    # -- activity and idle -------------------------------------------------------------
+
+    def touch(self) -> None:
+        """Any touch on the screen: the customer is still there."""
+        self._last_activity = self.now()
+        if self.view.idle_warning_s is not None:
+            self._publish(idle_warning_s=None)
+
+    def tick(self) -> None:
+        """Called about once a second: idle warning, then reset. Never while money moves."""
+        if self.view.step not in _IDLE_RESETTABLE:
+            return
+        idle = (self.now() - self._last_activity).total_seconds()
+        left = self.settings.idle_timeout_s - idle
+        if left <= 0:
+            self._reset(self.settings.default_language)
+        elif left <= self.settings.idle_warning_s:
+            self._publish(idle_warning_s=int(-(-left // 1)))
+
+    def set_language(self, language: str) -> None:
+        self.touch()
+        self._publish(language=language)
+
+    # -- identify ----------------------------------------------------------------------
+
+    def identify(self, text: str) -> None:
+        """A scanned or typed card number."""
+        self.touch()
+        if self.view.step not in (Step.ATTRACT, Step.PROBLEM, Step.CARD):
+            return
+        try:
+            iccid = Iccid.parse(text)
+        except InvalidInput as exc:
+            self._publish(input_error=exc.message)
+            return
+        self._publish(step=Step.LOOKING_UP, input_error=None, problem=None)
+        self._work(lambda: (self.operator.lookup(iccid), self.operator.offers(iccid)),
+                   self._looked_up)
+
+    def _looked_up(self, outcome: Outcome) -> None:
+        if outcome.error:
+            self._error(outcome.error)
+            return
+        card, catalog = outcome.value
+        if card.status is CardStatus.UNKNOWN:
+            self._problem("card_unknown")
+            return
+        if card.status is CardStatus.BLOCKED:
+            self._problem("card_blocked")
+            return
+        self._card = card
+        now = self.now()
+        offers = []
+        for offer in catalog.offers:
+            if ineligibility(card, offer) is None:
+                price = best_price(offer, catalog.promotions, now, self.settings.timezone,
+                                   card.used_promotions)
+                offers.append(OfferView(offer, price))
+        self._offers = {o.offer.id: o for o in offers}
+        self._publish(step=Step.CARD, card=self._card_view(card, now), offers=tuple(offers))
+
+    def _card_view(self, card: CardInfo, now: datetime) -> CardView:
+        return CardView(card.iccid.masked(), card.status, card.plan, card.validity_end,
+                        card.days_left(now), card.balance, card.allowances, card.phone_masked)
+
+    # -- choose and verify -------------------------------------------------------------
+
+    def choose_offer(self, offer_id: str) -> None:
+        self.touch()
+        if self.view.step not in (Step.CARD, Step.OFFER) or offer_id not in self._offers:
+            return
+        self._chosen = self._offers[offer_id]
+        self._publish(step=Step.OFFER, chosen=self._chosen)
+
+    def back(self) -> None:
+        """One step back before any money moves."""
+        self.touch()
+        if self.view.step in (Step.OFFER, Step.PHONE, Step.CODE, Step.PAYMENT):
+            self._challenge = self._token = None
+            self._publish(step=Step.CARD, chosen=None, code=None, input_error=None)
+
+    def confirm_offer(self) -> None:
+        """The customer accepts the price: prove the card is theirs."""
+        self.touch()
+        if self.view.step is not Step.OFFER or self._card is None:
+            return
+        if not self._card.has_phone:
+            self._publish(step=Step.PHONE, input_error=None)
+            return
+        self._send_code(None)
+
+    def enter_phone(self, text: str) -> None:
+        self.touch()
+        if self.view.step is not Step.PHONE:
+            return
+        try:
+            self._phone = Phone.parse(text)
+        except InvalidInput as exc:
+            self._publish(input_error=exc.message)
+            return
+        self._send_code(self._phone)
+
+    def _send_code(self, phone: Phone | None) -> None:
+        iccid = self._card.iccid
+        self._publish(step=Step.SENDING_CODE, input_error=None)
+        self._work(lambda: self.operator.send_otp(iccid, phone), self._code_sent)
+
+    def _code_sent(self, outcome: Outcome) -> None:
+        if outcome.error:
+            self._error(outcome.error)
+            return
+        self._challenge = outcome.value
+        self._publish(step=Step.CODE, code=self._code_view(None))
+
+    def _code_view(self, error: Message | None) -> CodeView:
+        c = self._challenge
+        return CodeView(c.phone_masked, c.expires_at, c.resend_after, c.resends_left,
+                        c.attempts_left, error)
+
+    def resend_code(self) -> None:
+        self.touch()
+        if self.view.step is not Step.CODE or self._challenge is None:
+            return
+        if self.now() < self._challenge.resend_after or self._challenge.resends_left <= 0:
+            self._publish(code=self._code_view(Message(PROBLEMS["too_soon"])))
+            return
+        self._send_code(self._phone)
+
+    def submit_code(self, code: str) -> None:
+        self.touch()
+        if self.view.step is not Step.CODE or self._challenge is None:
+            return
+        challenge_id = self._challenge.challenge_id
+        self._publish(input_error=None)
+        self._work(lambda: self.operator.verify_otp(challenge_id, code), self._code_checked)
+
+    def _code_checked(self, outcome: Outcome) -> None:
+        exc = outcome.error
+        if exc is None:
+            self._token = outcome.value.verification_token
+            self._choose_method_or_pay()
+            return
+        if isinstance(exc, OperatorError) and exc.category is Category.USER:
+            left = exc.details.get("attempts_left")
+            if left == 0 or exc.code in ("otp_attempts_exhausted", "otp_blocked"):
+                self._problem("code_blocked")
+                return
+            if isinstance(left, int):
+                self._challenge = replace(self._challenge, attempts_left=left)
+            self._publish(code=self._code_view(exc.message))
+            return
+        self._error(exc)
+
+    # -- payment -----------------------------------------------------------------------
+
+    def _choose_method_or_pay(self) -> None:
+        ready = self._printer_ready()
+        if not ready and self.settings.refuse_sale_without_printer:
+            self._problem("printer_unavailable")
+            return
+        if len(self.settings.methods) == 1:
+            self._publish(printer_ready=ready)
+            self.pay(self.settings.methods[0])
+        else:
+            self._publish(step=Step.PAYMENT, printer_ready=ready)
+
+    def _printer_ready(self) -> bool:
+        try:
+            return bool(self.printer.ready())
+        except Exception:
+            return False
+
+    def pay(self, method: PaymentMethod) -> None:
+        """Start one payment attempt: a fresh transaction id, journaled before anything."""
+        self.touch()
+        if self.view.step not in (Step.CODE, Step.PAYMENT, Step.PROBLEM) or not self._token:
+            return
+        if method not in self.payments:
+            return
+        self._method = method
+        tx = self._new_transaction(method)
+        self._tx_id = tx.tx_id
+        checkout = self.checkout_for(self.payments[method])
+        self._publish(step=Step.PAYING, method=method, problem=None, prompt=None, can_cancel=True)
+
+        def on_prompt(p: TerminalPrompt) -> None:
+            self.runner.post(lambda: self._terminal_prompt(tx.tx_id, p))
+
+        def on_state(state: TxState) -> None:
+            self.runner.post(lambda: self._money_moved(tx.tx_id, state))
+
+        self._work(lambda: checkout.drive(tx.tx_id, on_prompt, on_state=on_state), self._paid)
+
+    def _new_transaction(self, method: PaymentMethod) -> Transaction:
+        chosen, card, now = self._chosen, self._card, self.now()
+        tx_id = f"{self.settings.kiosk_id}-{now:%Y%m%d}-{uuid.uuid4().hex[:10]}"
+        tx = Transaction(
+            tx_id=tx_id,
+            state=TxState.CREATED, created_at=now, updated_at=now,
+            iccid=card.iccid.digits, iccid_masked=card.iccid.masked(),
+            iccid_hash=self.journal.hash_iccid(card.iccid.digits),
+            phone_masked=self._phone.masked() if self._phone else card.phone_masked,
+            offer_id=chosen.offer.id, amount_minor=chosen.price.total.minor,
+            currency=chosen.price.total.currency,
+            promotion_id=chosen.price.promotion.id if chosen.price.promotion else None,
+            method=str(method), language=self.view.language,
+            verification_token=self._token,
+            sale={"offer": codec.offer_to_dict(chosen.offer),
+                  "price": codec.price_to_dict(chosen.price),
+                  "e_receipt_url": self.settings.e_receipt_base_url + tx_id},
+        )
+        return self.journal.create(tx)
+
+    def _terminal_prompt(self, tx_id: str, p: TerminalPrompt) -> None:
+        if self._tx_id == tx_id and self.view.step is Step.PAYING:
+            can_cancel = p.code in ("present_card", "scan_qr", "insert_cash")
+            self._publish(prompt=p, can_cancel=can_cancel)
+
+    def _money_moved(self, tx_id: str, state: TxState) -> None:
+        if self._tx_id == tx_id and state in (TxState.PAID, TxState.RENEWAL_PENDING):
+            self._publish(step=Step.RENEWING, prompt=None, can_cancel=False)
+
+    def cancel(self) -> None:
+        """Cancel button: before payment it wipes the session; while paying it asks the
+        terminal to stop waiting for the card (only while that is still possible)."""
+        self.touch()
+        if self.view.step is Step.PAYING:
+            if self.view.can_cancel and self._tx_id and self._method:
+                tx_id, port = self._tx_id, self.payments[self._method]
+                self._work(lambda: port.abort(tx_id), lambda _o: None)
+            return
+        if self.view.step is not Step.RENEWING:
+            self._reset(self.view.language)
+
+    def _paid(self, outcome: Outcome) -> None:
+        if outcome.error:
+            logs.event(log, "checkout.crashed", logging.ERROR, error=repr(outcome.error))
+            self._problem("manual_review")
+            return
+        tx: Transaction = outcome.value
+        if tx.state in (TxState.DECLINED, TxState.CANCELLED):
+            self._problem("declined" if tx.state is TxState.DECLINED else "cancelled")
+        elif tx.state in (TxState.REVERSED, TxState.REFUNDED, TxState.MANUAL_REVIEW):
+            self._problem(str(tx.state))
+            self._publish(result=self._result_view(tx, None))
+        else:
+            self._publish(step=Step.RENEWING, prompt=None, can_cancel=False)
+            iccid = self._card.iccid
+            self._work(lambda: self.operator.lookup(iccid),
+                       lambda o: self._finished(tx, o))
+
+    def retry(self) -> None:
+        """From a problem: try the same thing again (payment, or the lookup)."""
+        self.touch()
+        if self.view.step is not Step.PROBLEM or self.view.problem is None:
+            return
+        if self.view.problem.code in ("declined", "cancelled") and self._method:
+            self.pay(self._method)
+        elif self.view.problem.code == "operator_unreachable" and self._card is not None:
+            self.identify(self._card.iccid.digits)
+
+    def other_method(self) -> None:
+        self.touch()
+        if self.view.step is Step.PROBLEM and self._token:
+            self._publish(step=Step.PAYMENT, problem=None)
+
+    def _finished(self, tx: Transaction, outcome: Outcome) -> None:
+        card = outcome.value if outcome.error is None else None
+        if card is not None:
+            self._card = card
+        self._publish(step=Step.DONE, result=self._result_view(tx, card),
+                      card=self._card_view(self._card, self.now()))
+
+    def _result_view(self, tx: Transaction, reread: CardInfo | None) -> ResultView:
+        end = tx.renewal.get("validity_end")
+        return ResultView(
+            tx_id=tx.tx_id,
+            state=str(tx.state),
+            validity_end=reread.validity_end if reread else
+            (datetime.fromisoformat(end) if end else None),
+            allowances=reread.allowances if reread else
+            codec.allowances_from_dict(tx.renewal.get("allowances")),
+            receipt=self.journal.get(tx.tx_id).receipt if tx.is_final else ReceiptState.NONE,
+            e_receipt_url=tx.sale.get("e_receipt_url"),
+            reread=reread is not None,
+        )
+
+    def finish(self) -> None:
+        """Done, or giving up from a problem: back to the start, data wiped."""
+        if self.view.step in (Step.PAYING, Step.RENEWING):
+            return
+        self._reset(self.settings.default_language)

@@ -1,0 +1,247 @@
+"""SQLite journal: one row per attempt, and an append-only event log beside it.
+
+WAL with synchronous=FULL, so a committed write survives a power cut. Each step is one SQLite
+transaction that appends the event and moves the row's state together: the journal can never
+say a thing happened without saying when and why. Full identifiers are kept only while a sale
+is unfinished (recovery may need to send the renewal); a final state wipes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.transaction import FINAL_STATES, ReceiptState, Transaction, TxState
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS transactions (
+    tx_id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    iccid TEXT,
+    iccid_masked TEXT NOT NULL,
+    iccid_hash TEXT NOT NULL,
+    phone_masked TEXT,
+    offer_id TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    promotion_id TEXT,
+    method TEXT NOT NULL,
+    language TEXT NOT NULL,
+    verification_token TEXT,
+    payment TEXT NOT NULL DEFAULT '{}',
+    renewal TEXT NOT NULL DEFAULT '{}',
+    refund TEXT NOT NULL DEFAULT '{}',
+    receipt TEXT NOT NULL DEFAULT 'none',
+    sale TEXT NOT NULL DEFAULT '{}',
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS transactions_state ON transactions(state);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tx_id TEXT NOT NULL REFERENCES transactions(tx_id),
+    at TEXT NOT NULL,
+    step TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('intent', 'result', 'info')),
+    state TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS events_append_only_u BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_append_only_d BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+"""
+
+_JSON_COLUMNS = ("payment", "renewal", "refund", "sale")
+_WIPED_WHEN_FINAL = ("iccid", "verification_token")
+
+
+class JournalError(Exception):
+    pass
+
+
+class Journal:
+    """Thread-safe: engine workers and recovery write through one serialised connection."""
+
+    def __init__(self, path: Path, now: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        self.path = path
+        self._now = now
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+        self._salt = self._meta_salt()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _meta_salt(self) -> bytes:
+        with self._write() as db:
+            row = db.execute("SELECT value FROM meta WHERE key='iccid_salt'").fetchone()
+            if row is None:
+                salt = secrets.token_hex(16)
+                db.execute("INSERT INTO meta VALUES ('iccid_salt', ?)", (salt,))
+                return bytes.fromhex(salt)
+            return bytes.fromhex(row["value"])
+
+    def hash_iccid(self, iccid: str) -> str:
+        """Keyed hash: lets the journal match a card again without storing its number."""
+        return hmac.new(self._salt, iccid.encode(), hashlib.sha256).hexdigest()
+
+    # -- writing -----------------------------------------------------------------------
+
+    def create(self, tx: Transaction, **data: Any) -> Transaction:
+        row = self._to_row(tx)
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM transactions WHERE tx_id=?", (tx.tx_id,)).fetchone():
+                raise JournalError(f"transaction {tx.tx_id} already journaled")
+            db.execute(f"INSERT INTO transactions ({columns}) VALUES ({marks})", list(row.values()))
+            self._append(db, tx.tx_id, "created", "info", tx.state, data)
+        return tx
+
+    def intent(self, tx_id: str, step: str, state: TxState, **data: Any) -> Transaction:
+        """Before an external call: what is about to be asked, and the state it puts us in."""
+        return self._step(tx_id, step, "intent", state, {}, data)
+
+    def result(
+        self,
+        tx_id: str,
+        step: str,
+        state: TxState,
+        changes: dict[str, Any] | None = None,
+        **data: Any,
+    ) -> Transaction:
+        """After an external call: its answer, the new state, and record fields it set."""
+        return self._step(tx_id, step, "result", state, changes or {}, data)
+
+    def note(self, tx_id: str, step: str, **data: Any) -> None:
+        with self._write() as db:
+            state = self._load(db, tx_id).state
+            self._append(db, tx_id, step, "info", state, data)
+
+    def _step(self, tx_id, step, kind, state, changes, data) -> Transaction:
+        with self._write() as db:
+            tx = self._load(db, tx_id)
+            if tx.is_final:
+                raise JournalError(f"transaction {tx_id} is final ({tx.state})")
+            updates = {**changes, "state": state, "updated_at": self._now()}
+            if state in FINAL_STATES:
+                updates.update(dict.fromkeys(_WIPED_WHEN_FINAL))
+            for name, value in updates.items():
+                setattr(tx, name, value)
+            row = self._to_row(tx)
+            assignments = ", ".join(f"{k}=?" for k in row if k != "tx_id")
+            values = [v for k, v in row.items() if k != "tx_id"]
+            db.execute(f"UPDATE transactions SET {assignments} WHERE tx_id=?", [*values, tx_id])
+            self._append(db, tx_id, step, kind, state, data)
+            return tx
+
+    def set_receipt(self, tx_id: str, receipt: ReceiptState, **data: Any) -> None:
+        """Receipts settle after the sale is final (reprints), so this skips the final guard."""
+        with self._write() as db:
+            self._load(db, tx_id)
+            db.execute("UPDATE transactions SET receipt=? WHERE tx_id=?", (receipt, tx_id))
+            self._append(db, tx_id, "receipt", "result", receipt, data)
+
+    def _append(self, db, tx_id, step, kind, state, data) -> None:
+        db.execute(
+            "INSERT INTO events (tx_id, at, step, kind, state, data) VALUES (?,?,?,?,?,?)",
+            (tx_id, self._now().isoformat(), step, kind, str(state),
+             json.dumps(data, default=str, sort_keys=True)),
+        )
+
+    # -- reading -----------------------------------------------------------------------
+
+    def get(self, tx_id: str) -> Transaction:
+        with self._lock:
+            return self._load(self._db, tx_id)
+
+    def _load(self, db: sqlite3.Connection, tx_id: str) -> Transaction:
+        row = db.execute("SELECT * FROM transactions WHERE tx_id=?", (tx_id,)).fetchone()
+        if row is None:
+            raise JournalError(f"no transaction {tx_id}")
+        return self._from_row(row)
+
+    def _select(self, where: str = "1", args: tuple = ()) -> list[Transaction]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT * FROM transactions WHERE {where} ORDER BY created_at, tx_id", args
+            ).fetchall()
+        return [self._from_row(r) for r in rows]
+
+    def all(self) -> list[Transaction]:
+        return self._select()
+
+    def unfinished(self) -> list[Transaction]:
+        finals = tuple(str(s) for s in FINAL_STATES)
+        marks = ",".join("?" for _ in finals)
+        return self._select(f"state NOT IN ({marks})", finals)
+
+    def in_state(self, state: TxState) -> list[Transaction]:
+        return self._select("state=?", (str(state),))
+
+    def pending_receipts(self) -> list[Transaction]:
+        return self._select("receipt=?", (str(ReceiptState.PENDING),))
+
+    def events(self, tx_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM events WHERE tx_id=? ORDER BY seq", (tx_id,)
+            ).fetchall()
+        return [{**dict(r), "data": json.loads(r["data"])} for r in rows]
+
+    # -- mapping -----------------------------------------------------------------------
+
+    @staticmethod
+    def _to_row(tx: Transaction) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for f in fields(Transaction):
+            value = getattr(tx, f.name)
+            if f.name in _JSON_COLUMNS:
+                value = json.dumps(value, default=str, sort_keys=True)
+            elif isinstance(value, datetime):
+                value = value.isoformat()
+            elif f.name in ("state", "receipt"):
+                value = str(value)
+            row[f.name] = value
+        return row
+
+    @staticmethod
+    def _from_row(row: sqlite3.Row) -> Transaction:
+        values = dict(row)
+        for name in _JSON_COLUMNS:
+            values[name] = json.loads(values[name])
+        values["state"] = TxState(values["state"])
+        values["receipt"] = ReceiptState(values["receipt"])
+        values["created_at"] = datetime.fromisoformat(values["created_at"])
+        values["updated_at"] = datetime.fromisoformat(values["updated_at"])
+        return Transaction(**values)

@@ -1,0 +1,1 @@
+"""The payment port and its adapters (the simulator first)."""

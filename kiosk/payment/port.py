@@ -1,0 +1,115 @@
+"""What the flow engine needs from any payment adapter: card terminal, QR wallet or cash.
+
+Results say plainly whether money moved. ``UNKNOWN`` means a request went out and no answer
+came back: the engine then asks ``query`` by the same reference, and never authorises again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from kiosk.core.messages import N_
+from kiosk.core.money import Money
+from kiosk.core.sale import PaymentMethod
+
+
+class PaymentOutcome(StrEnum):
+    APPROVED = "approved"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"  # by the customer at the terminal, or aborted by the kiosk
+    NOT_SENT = "not_sent"  # never reached the terminal: safe to try again
+    UNKNOWN = "unknown"  # sent, then silence: ask with query()
+    IN_PROGRESS = "in_progress"  # query only: the terminal is still working on it
+    NOT_FOUND = "not_found"  # query only: the terminal never saw this reference
+
+
+class ReturnOutcome(StrEnum):
+    DONE = "done"
+    REFUSED = "refused"  # e.g. a reversal after the terminal's day was closed
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class TerminalPrompt:
+    """A live message from the terminal, shown to the customer as it happens."""
+
+    code: str
+    message: str  # catalog key
+
+
+PROMPTS = {
+    "present_card": N_("Insert, tap or swipe your card on the terminal."),
+    "enter_pin": N_("Enter your PIN on the terminal."),
+    "processing": N_("Processing payment, please wait..."),
+    "remove_card": N_("Please take your card."),
+    "scan_qr": N_("Scan the QR code with your banking or wallet app."),
+    "insert_cash": N_("Insert banknotes."),
+}
+
+
+def prompt(code: str) -> TerminalPrompt:
+    return TerminalPrompt(code, PROMPTS[code])
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    reference: str
+    outcome: PaymentOutcome
+    amount: Money
+    method: PaymentMethod
+    auth_code: str | None = None
+    rrn: str | None = None
+    card_masked: str | None = None
+    terminal_id: str | None = None
+    slip_lines: tuple[str, ...] = ()
+    reason: str | None = None  # decline or failure code from the terminal
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    reference: str
+    outcome: ReturnOutcome
+    kind: str  # "reversal" or "refund"
+    refund_reference: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    ready: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class EndOfDay:
+    approved_count: int
+    approved_total: Money
+    returned_count: int
+    returned_total: Money
+
+
+class PaymentPort(Protocol):
+    method: PaymentMethod
+
+    def authorise(
+        self, reference: str, amount: Money, on_prompt: Callable[[TerminalPrompt], None]
+    ) -> PaymentResult: ...
+
+    def abort(self, reference: str) -> bool:
+        """Ask the terminal to stop waiting for the customer; True when it did."""
+
+    def query(self, reference: str) -> PaymentResult:
+        """The terminal's own record of ``reference`` (IN_PROGRESS and NOT_FOUND possible)."""
+
+    def reverse(self, reference: str) -> ReturnResult:
+        """Cancel the same-day charge (the customer's statement never shows it). Idempotent."""
+
+    def refund(self, reference: str, amount: Money, refund_reference: str) -> ReturnResult:
+        """Return money as a separate credit, idempotent on ``refund_reference``."""
+
+    def end_of_day(self) -> EndOfDay: ...
+
+    def status(self) -> DeviceStatus: ...

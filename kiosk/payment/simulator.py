@@ -1,0 +1,269 @@
+"""An in-process card terminal that behaves like the real ones, faults included.
+
+Outcomes are scripted per transaction or by default: approve, decline, customer cancel,
+timeout before sending, timeout after sending (unknown; a later query tells the truth),
+approve then connection lost, and a busy terminal. Its ledger is a SQLite file, written
+before it answers, like a terminal's own memory: after a crash of the kiosk the ledger is
+the truth the recovery tests check against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from kiosk.core.money import Money
+from kiosk.core.sale import PaymentMethod
+from kiosk.payment.port import (
+    DeviceStatus,
+    EndOfDay,
+    PaymentOutcome,
+    PaymentResult,
+    ReturnOutcome,
+    ReturnResult,
+    TerminalPrompt,
+    prompt,
+)
+
+
+class Script(StrEnum):
+    APPROVE = "approve"
+    DECLINE = "decline"
+    CANCEL = "cancel"
+    TIMEOUT_BEFORE_SEND = "timeout_before_send"
+    TIMEOUT_AFTER_SEND = "timeout_after_send"
+    APPROVE_THEN_LOST = "approve_then_lost"
+    BUSY = "busy"
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS charges (
+    reference TEXT PRIMARY KEY, amount_minor INTEGER NOT NULL, currency TEXT NOT NULL,
+    status TEXT NOT NULL, auth_code TEXT, rrn TEXT, pending_queries INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS refunds (
+    refund_reference TEXT PRIMARY KEY, reference TEXT NOT NULL, amount_minor INTEGER NOT NULL,
+    currency TEXT NOT NULL, created_at TEXT NOT NULL);
+"""
+
+TERMINAL_ID = "SIM00001"
+CARD_MASKED = "220220******4242"
+
+
+class PaymentSimulator:
+    """Implements ``PaymentPort``. Thread-safe; ``abort`` may come from another thread."""
+
+    method = PaymentMethod.CARD
+
+    def __init__(
+        self,
+        ledger_path: Path,
+        default: Script | str = Script.APPROVE,
+        wait_for_card_s: float = 0.0,
+        allow_reversal: bool = True,
+        pending_queries: int = 1,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.ledger_path = ledger_path
+        self.default = Script(default)
+        self.wait_for_card_s = wait_for_card_s
+        self.allow_reversal = allow_reversal
+        self.pending_queries = pending_queries
+        self._now = now
+        self._scripts: dict[str, Script] = {}
+        self._queue: deque[Script] = deque()
+        self._aborts: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+        ledger_path.parent.mkdir(parents=True, exist_ok=True)
+        with self._db() as db:
+            db.executescript(_SCHEMA)
+
+    # -- scripting ---------------------------------------------------------------------
+
+    def script(self, reference: str, outcome: Script | str) -> None:
+        self._scripts[reference] = Script(outcome)
+
+    def script_next(self, *outcomes: Script | str) -> None:
+        """The next authorisations, in order, whatever their reference."""
+        self._queue.extend(Script(o) for o in outcomes)
+
+    def _outcome_for(self, reference: str) -> Script:
+        if reference in self._scripts:
+            return self._scripts.pop(reference)
+        with self._lock:
+            return self._queue.popleft() if self._queue else self.default
+
+    # -- ledger ------------------------------------------------------------------------
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.ledger_path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            yield db
+        finally:
+            db.close()
+
+    def _record(self, reference: str, amount: Money, status: str, pending: int = 0) -> tuple:
+        stamp = self._now().isoformat()
+        digits = str(int(hashlib.sha256(reference.encode()).hexdigest(), 16))
+        auth, rrn = (digits[:6], digits[6:18]) if status == "approved" else (None, None)
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO charges VALUES (?,?,?,?,?,?,?,?,?)",
+                (reference, amount.minor, amount.currency, status, auth, rrn, pending,
+                 stamp, stamp),
+            )
+        return auth, rrn
+
+    def _row(self, reference: str) -> sqlite3.Row | None:
+        with self._db() as db:
+            db.row_factory = sqlite3.Row
+            return db.execute("SELECT * FROM charges WHERE reference=?", (reference,)).fetchone()
+
+    def ledger(self) -> list[dict]:
+        """Every charge with its status and refunds: what really happened to the money."""
+        with self._db() as db:
+            db.row_factory = sqlite3.Row
+            charges = [dict(r) for r in db.execute("SELECT * FROM charges ORDER BY created_at")]
+            refunds = [dict(r) for r in db.execute("SELECT * FROM refunds")]
+        for charge in charges:
+            charge["refunds"] = [r for r in refunds if r["reference"] == charge["reference"]]
+        return charges
+
+    # -- the port ----------------------------------------------------------------------
+
+    def authorise(
+        self, reference: str, amount: Money, on_prompt: Callable[[TerminalPrompt], None]
+    ) -> PaymentResult:
+        if self._row(reference) is not None:
+            raise ValueError(f"reference {reference} was already used at this terminal")
+        outcome = self._outcome_for(reference)
+        if outcome in (Script.TIMEOUT_BEFORE_SEND, Script.BUSY):
+            reason = "busy" if outcome is Script.BUSY else "no_answer"
+            return self._result(reference, amount, PaymentOutcome.NOT_SENT, reason=reason)
+        on_prompt(prompt("present_card"))
+        if self._customer_walked_away(reference) or outcome is Script.CANCEL:
+            self._record(reference, amount, "cancelled")
+            return self._result(reference, amount, PaymentOutcome.CANCELLED, reason="cancelled")
+        on_prompt(prompt("enter_pin"))
+        on_prompt(prompt("processing"))
+        if outcome is Script.DECLINE:
+            self._record(reference, amount, "declined")
+            return self._result(reference, amount, PaymentOutcome.DECLINED, reason="51")
+        pending = self.pending_queries if outcome is Script.TIMEOUT_AFTER_SEND else 0
+        self._record(reference, amount, "approved", pending)
+        if outcome in (Script.TIMEOUT_AFTER_SEND, Script.APPROVE_THEN_LOST):
+            return self._result(reference, amount, PaymentOutcome.UNKNOWN, reason="no_answer")
+        on_prompt(prompt("remove_card"))
+        return self._from_row(self._row(reference))
+
+    def _customer_walked_away(self, reference: str) -> bool:
+        event = threading.Event()
+        self._aborts[reference] = event
+        try:
+            return event.wait(self.wait_for_card_s) if self.wait_for_card_s else event.is_set()
+        finally:
+            self._aborts.pop(reference, None)
+
+    def abort(self, reference: str) -> bool:
+        event = self._aborts.get(reference)
+        if event is None:
+            return False
+        event.set()
+        return True
+
+    def query(self, reference: str) -> PaymentResult:
+        row = self._row(reference)
+        if row is None:
+            return PaymentResult(reference, PaymentOutcome.NOT_FOUND, Money(0, "XXX"), self.method)
+        if row["pending_queries"] > 0:
+            with self._db() as db:
+                db.execute(
+                    "UPDATE charges SET pending_queries=pending_queries-1 WHERE reference=?",
+                    (reference,),
+                )
+            amount = Money(row["amount_minor"], row["currency"])
+            return self._result(reference, amount, PaymentOutcome.IN_PROGRESS)
+        return self._from_row(row)
+
+    def reverse(self, reference: str) -> ReturnResult:
+        row = self._row(reference)
+        if row is None or row["status"] in ("declined", "cancelled"):
+            return ReturnResult(reference, ReturnOutcome.REFUSED, "reversal", reason="no_charge")
+        if row["status"] == "reversed":
+            return ReturnResult(reference, ReturnOutcome.DONE, "reversal")
+        if not self.allow_reversal:
+            return ReturnResult(reference, ReturnOutcome.REFUSED, "reversal", reason="day_closed")
+        with self._db() as db:
+            db.execute(
+                "UPDATE charges SET status='reversed', updated_at=? WHERE reference=?",
+                (self._now().isoformat(), reference),
+            )
+        return ReturnResult(reference, ReturnOutcome.DONE, "reversal")
+
+    def refund(self, reference: str, amount: Money, refund_reference: str) -> ReturnResult:
+        row = self._row(reference)
+        if row is None or row["status"] != "approved":
+            return ReturnResult(reference, ReturnOutcome.REFUSED, "refund", reason="no_charge")
+        with self._db() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO refunds VALUES (?,?,?,?,?)",
+                (refund_reference, reference, amount.minor, amount.currency,
+                 self._now().isoformat()),
+            )
+        return ReturnResult(reference, ReturnOutcome.DONE, "refund", refund_reference)
+
+    def end_of_day(self) -> EndOfDay:
+        charges = self.ledger()
+        currency = charges[0]["currency"] if charges else "RUB"
+        approved = [c for c in charges if c["status"] in ("approved", "reversed")]
+        returned = [c for c in charges if c["status"] == "reversed" or c["refunds"]]
+        return EndOfDay(
+            len(approved),
+            Money(sum(c["amount_minor"] for c in approved), currency),
+            len(returned),
+            Money(sum(c["amount_minor"] for c in returned), currency),
+        )
+
+    def status(self) -> DeviceStatus:
+        return DeviceStatus(True, "simulator")
+
+    # -- results -----------------------------------------------------------------------
+
+    def _result(
+        self, reference: str, amount: Money, outcome: PaymentOutcome, reason: str | None = None
+    ) -> PaymentResult:
+        return PaymentResult(reference, outcome, amount, self.method, reason=reason,
+                             terminal_id=TERMINAL_ID)
+
+    def _from_row(self, row: sqlite3.Row) -> PaymentResult:
+        amount = Money(row["amount_minor"], row["currency"])
+        status = row["status"]
+        outcome = {
+            "approved": PaymentOutcome.APPROVED,
+            "reversed": PaymentOutcome.APPROVED,
+            "declined": PaymentOutcome.DECLINED,
+            "cancelled": PaymentOutcome.CANCELLED,
+        }[status]
+        if outcome is not PaymentOutcome.APPROVED:
+            return self._result(row["reference"], amount, outcome, reason=status)
+        slip = (
+            f"TERMINAL {TERMINAL_ID}",
+            f"CARD {CARD_MASKED}",
+            f"AUTH {row['auth_code']}  RRN {row['rrn']}",
+            f"AMOUNT {amount}",
+            "APPROVED",
+        )
+        return PaymentResult(
+            row["reference"], outcome, amount, self.method, row["auth_code"], row["rrn"],
+            CARD_MASKED, TERMINAL_ID, slip,
+        )
