@@ -1,0 +1,192 @@
+"""The engine as the UI sees it: events in, Views out, deterministic with InlineRunner."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kiosk.core.card import CardStatus
+from kiosk.core.sale import KioskIdentity, PaymentMethod
+from kiosk.core.transaction import TxState
+from kiosk.flow.checkout import Checkout, Retry
+from kiosk.flow.engine import Engine, EngineSettings
+from kiosk.flow.runner import InlineRunner
+from kiosk.flow.view import Action, Step
+from kiosk.journal.store import Journal
+from kiosk.payment.simulator import PaymentSimulator, Script
+from tests.fakes import NOW, FakeOperator, RecordingPrinter, demo_card
+from tests.helpers import make_iccid
+
+ICCID = make_iccid("897010123456789012")
+
+
+class Clock:
+    def __init__(self):
+        self.now = NOW
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def kit(tmp_path):
+    clock = Clock()
+    journal = Journal(tmp_path / "j.sqlite", now=clock)
+    terminal = PaymentSimulator(tmp_path / "t.sqlite")
+    operator = FakeOperator(demo_card(ICCID))
+    printer = RecordingPrinter()
+    identity = KioskIdentity("K-1", "Hall", "Travel Card", "+7 800", "Europe/Moscow")
+    settings = EngineSettings("K-1", ZoneInfo("Europe/Moscow"), idle_timeout_s=60,
+                              idle_warning_s=15)
+    engine = Engine(
+        settings, operator, {PaymentMethod.CARD: terminal}, printer, journal,
+        lambda port: Checkout(journal, port, operator, printer, identity,
+                              retry=Retry(attempts=2), sleep=lambda _s: None, now=clock),
+        InlineRunner(), now=clock,
+    )
+    views = []
+    engine.subscribe(views.append)
+    yield engine, operator, terminal, printer, journal, clock, views
+    journal.close()
+
+
+def to_code(engine):
+    engine.identify(ICCID)
+    engine.choose_offer("val-7")
+    engine.confirm_offer()
+
+
+def test_full_renewal(kit):
+    engine, _operator, _terminal, printer, _journal, _, views = kit
+    engine.identify(ICCID)
+    assert engine.view.step is Step.CARD
+    assert engine.view.card.iccid_masked == "****" + ICCID[-4:]
+    assert engine.view.card.days_left == 3
+    engine.choose_offer("val-7")
+    assert engine.view.chosen.price.total.minor == 70000
+    engine.confirm_offer()
+    assert engine.view.step is Step.CODE and engine.view.code.phone_masked.endswith("4567")
+    engine.submit_code("123456")
+    assert engine.view.step is Step.DONE
+    result = engine.view.result
+    assert result.state == "done" and result.reread
+    assert result.e_receipt_url.endswith(result.tx_id)
+    steps = [v.step for v in views]
+    assert Step.PAYING in steps and Step.RENEWING in steps
+    prompts = [(v.prompt.code, v.can_cancel) for v in views if v.prompt]
+    assert prompts[:2] == [("present_card", True), ("enter_pin", False)]
+    assert len(printer.sales) == 1
+    engine.finish()
+    assert engine.view.step is Step.ATTRACT and engine.view.card is None
+
+
+def test_typed_number_errors_stay_on_screen(kit):
+    engine = kit[0]
+    engine.identify("8970 1234")
+    assert engine.view.step is Step.ATTRACT
+    assert "19 or 20" in engine.view.input_error.render()
+
+
+def test_unknown_and_blocked_cards(kit):
+    engine, operator = kit[0], kit[1]
+    operator.card = demo_card(ICCID, CardStatus.UNKNOWN)
+    engine.identify(ICCID)
+    assert engine.view.problem.code == "card_unknown"
+    assert Action.SCAN_AGAIN in engine.view.problem.actions
+    operator.card = demo_card(ICCID, CardStatus.BLOCKED)
+    engine.identify(ICCID)
+    assert engine.view.problem.code == "card_blocked"
+
+
+def test_wrong_code_shows_attempts_left(kit):
+    engine = kit[0]
+    to_code(engine)
+    engine.submit_code("000000")
+    assert engine.view.step is Step.CODE
+    assert engine.view.code.attempts_left == 2 and engine.view.code.error is not None
+
+
+def test_resend_respects_cooldown(kit):
+    engine, _, _, _, _, clock, _ = kit
+    to_code(engine)
+    engine.resend_code()
+    assert engine.view.code.error is not None  # too soon
+    clock.now += timedelta(seconds=31)
+    engine.resend_code()
+    assert engine.view.step is Step.CODE and engine.view.code.error is None
+
+
+def test_decline_then_retry_uses_a_new_transaction(kit):
+    engine, _, terminal, _, journal, _, _ = kit
+    terminal.script_next(Script.DECLINE)
+    to_code(engine)
+    engine.submit_code("123456")
+    assert engine.view.problem.code == "declined"
+    assert Action.RETRY in engine.view.problem.actions
+    engine.retry()
+    assert engine.view.step is Step.DONE
+    states = sorted(str(t.state) for t in journal.all())
+    assert states == ["declined", "done"]
+    assert len({c["reference"] for c in terminal.ledger()}) == 2
+
+
+def test_renewal_failure_tells_customer_money_returned(kit):
+    engine, operator, terminal, printer, _, _, _ = kit
+    operator.behaviour = "fail"
+    to_code(engine)
+    engine.submit_code("123456")
+    assert engine.view.problem.code == "reversed"
+    assert engine.view.result.state == "reversed"
+    assert terminal.ledger()[0]["status"] == "reversed"
+    assert len(printer.refunds) == 1
+
+
+def test_idle_warning_then_wipe(kit):
+    engine, _, _, _, _, clock, _ = kit
+    to_code(engine)
+    clock.now += timedelta(seconds=50)
+    engine.tick()
+    assert engine.view.idle_warning_s == 10
+    engine.touch()
+    assert engine.view.idle_warning_s is None
+    clock.now += timedelta(seconds=61)
+    engine.tick()
+    assert engine.view.step is Step.ATTRACT and engine.view.card is None
+    assert engine._challenge is None and engine._token is None
+
+
+def test_no_idle_reset_while_paying(kit):
+    engine, _, _, _, _, clock, _ = kit
+    engine._publish(step=Step.PAYING)
+    clock.now += timedelta(hours=1)
+    engine.tick()
+    assert engine.view.step is Step.PAYING
+
+
+def test_refuse_sale_when_printer_down(kit, tmp_path):
+    engine, _, _, printer, journal, _, _ = kit
+    engine.settings = EngineSettings("K-1", ZoneInfo("Europe/Moscow"),
+                                     refuse_sale_without_printer=True)
+    printer.works = False
+    to_code(engine)
+    engine.submit_code("123456")
+    assert engine.view.problem.code == "printer_unavailable"
+    assert journal.all() == []
+
+
+def test_printer_down_warns_and_keeps_receipt_pending(kit):
+    engine, _, _, printer, journal, _, _ = kit
+    printer.works = False
+    to_code(engine)
+    engine.submit_code("123456")
+    assert engine.view.step is Step.DONE
+    assert engine.view.printer_ready is False
+    assert str(engine.view.result.receipt) == "pending"
+    assert journal.all()[0].state is TxState.DONE
+
+
+def test_language_switch_keeps_the_screen(kit):
+    engine = kit[0]
+    engine.identify(ICCID)
+    engine.set_language("zh_Hant")
+    assert engine.view.step is Step.CARD and engine.view.language == "zh_Hant"
