@@ -16,6 +16,8 @@ from kiosk import __version__, logs
 
 COMMAND_MODULES = (
     "kiosk.config_cli",
+    "kiosk.demo",
+    "kiosk.journal.cli",
 )
 
 

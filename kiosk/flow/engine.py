@@ -287,8 +287,8 @@ class Engine:
 
     def _code_view(self, error: Message | None) -> CodeView:
         c = self._challenge
-        return CodeView(c.phone_masked, c.expires_at, c.resend_after, c.resends_left,
-                        c.attempts_left, error)
+        return CodeView(c.challenge_id, c.phone_masked, c.expires_at, c.resend_after,
+                        c.resends_left, c.attempts_left, error)
 
     def resend_code(self) -> None:
         self.touch()

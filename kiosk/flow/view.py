@@ -64,6 +64,7 @@ class OfferView:
 
 @dataclass(frozen=True)
 class CodeView:
+    challenge_id: str
     phone_masked: str
     expires_at: datetime
     resend_at: datetime

@@ -54,17 +54,22 @@ CREATE TABLE IF NOT EXISTS refunds (
 """
 
 TERMINAL_ID = "SIM00001"
+_FIRST_PROMPT = {
+    PaymentMethod.SBP_QR: "scan_qr",
+    PaymentMethod.ALIPAY: "scan_qr",
+    PaymentMethod.WECHAT: "scan_qr",
+    PaymentMethod.CASH: "insert_cash",
+}
 CARD_MASKED = "220220******4242"
 
 
 class PaymentSimulator:
     """Implements ``PaymentPort``. Thread-safe; ``abort`` may come from another thread."""
 
-    method = PaymentMethod.CARD
-
     def __init__(
         self,
         ledger_path: Path,
+        method: PaymentMethod = PaymentMethod.CARD,
         default: Script | str = Script.APPROVE,
         wait_for_card_s: float = 0.0,
         allow_reversal: bool = True,
@@ -72,6 +77,7 @@ class PaymentSimulator:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.ledger_path = ledger_path
+        self.method = PaymentMethod(method)
         self.default = Script(default)
         self.wait_for_card_s = wait_for_card_s
         self.allow_reversal = allow_reversal
@@ -150,7 +156,7 @@ class PaymentSimulator:
         if outcome in (Script.TIMEOUT_BEFORE_SEND, Script.BUSY):
             reason = "busy" if outcome is Script.BUSY else "no_answer"
             return self._result(reference, amount, PaymentOutcome.NOT_SENT, reason=reason)
-        on_prompt(prompt("present_card"))
+        on_prompt(prompt(_FIRST_PROMPT.get(self.method, "present_card")))
         if self._customer_walked_away(reference) or outcome is Script.CANCEL:
             self._record(reference, amount, "cancelled")
             return self._result(reference, amount, PaymentOutcome.CANCELLED, reason="cancelled")

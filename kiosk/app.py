@@ -1,0 +1,121 @@
+"""Composition root: configuration -> adapters -> engine. The only module that knows every
+concrete class. With the demo configuration it starts the simulators on loopback, each
+keeping its state under the data directory so a restart (or a crash test) finds it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kiosk.config import Config
+from kiosk.core.sale import KioskIdentity, PaymentMethod
+from kiosk.flow.checkout import Checkout
+from kiosk.flow.engine import Engine, EngineSettings
+from kiosk.flow.ports import OperatorPort, ReceiptPrinterPort
+from kiosk.flow.recovery import Recovered, recover
+from kiosk.flow.runner import Runner
+from kiosk.journal.store import Journal
+from kiosk.payment.port import PaymentPort
+from kiosk.payment.simulator import PaymentSimulator
+
+
+@dataclass
+class Kiosk:
+    config: Config
+    data_dir: Path
+    identity: KioskIdentity
+    journal: Journal
+    operator: OperatorPort
+    payments: dict[PaymentMethod, PaymentPort]
+    printer: ReceiptPrinterPort
+    simulators: dict[str, Any] = field(default_factory=dict)
+    _closers: list = field(default_factory=list)
+
+    def checkout_for(self, method: PaymentMethod | str) -> Checkout:
+        port = self.payments[PaymentMethod(method)]
+        return Checkout(self.journal, port, self.operator, self.printer, self.identity)
+
+    def engine(self, runner: Runner) -> Engine:
+        c = self.config
+        settings = EngineSettings(
+            kiosk_id=c["kiosk.id"],
+            timezone=ZoneInfo(c["kiosk.timezone"]),
+            methods=tuple(self.payments),
+            idle_timeout_s=c["ui.idle_timeout_s"],
+            idle_warning_s=c["ui.idle_warning_s"],
+            refuse_sale_without_printer=c["printer.refuse_sale_when_unavailable"],
+            default_language=c["kiosk.default_language"],
+            e_receipt_base_url=c["kiosk.e_receipt_base_url"],
+        )
+        return Engine(settings, self.operator, self.payments, self.printer, self.journal,
+                      lambda port: Checkout(self.journal, port, self.operator, self.printer,
+                                            self.identity), runner)
+
+    def recover(self) -> list[Recovered]:
+        return recover(self.journal, self.checkout_for)
+
+    def close(self) -> None:
+        for closer in reversed(self._closers):
+            closer()
+        self._closers.clear()
+
+
+def _identity(config: Config) -> KioskIdentity:
+    return KioskIdentity(config["kiosk.id"], config["kiosk.location"],
+                         config["kiosk.operator_name"], config["kiosk.support_contact"],
+                         config["kiosk.timezone"])
+
+
+def _operator(config: Config, data_dir: Path, kiosk: dict) -> OperatorPort:
+    from kiosk.provider.client import OperatorClient
+
+    if config["operator.backend"] == "simulator":
+        from kiosk.provider.simulator import OperatorSimulator
+
+        sim = OperatorSimulator(data_dir / "operator-sim").start()
+        kiosk["closers"].append(sim.stop)
+        kiosk["simulators"]["operator"] = sim
+        client = OperatorClient.from_config(config, base_url=sim.url)
+    else:
+        client = OperatorClient.from_config(config)
+    kiosk["closers"].append(client.close)
+    return client
+
+
+def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None):
+    ledger = data_dir / "payment-sim" / "ledger.sqlite"
+    ports = {
+        PaymentMethod(m): PaymentSimulator(ledger, PaymentMethod(m), default=pay or "approve")
+        for m in config["payment.methods"]
+    }
+    kiosk["simulators"]["payment"] = next(iter(ports.values()))
+    return ports
+
+
+def _printer(config: Config, data_dir: Path, kiosk: dict) -> ReceiptPrinterPort:
+    from printers.service import ReceiptPrinter
+
+    printer = ReceiptPrinter.from_config(config)
+    kiosk["closers"].append(printer.close)
+    return printer
+
+
+def build(config: Config, data_dir: Path, pay: str | None = None) -> Kiosk:
+    """Every adapter the configuration names, started; ``pay`` scripts the payment
+    simulator's default outcome (demo and tests)."""
+    parts: dict = {"closers": [], "simulators": {}}
+    journal = Journal(data_dir / "journal.sqlite")
+    parts["closers"].append(journal.close)
+    try:
+        operator = _operator(config, data_dir, parts)
+        payments = _payments(config, data_dir, parts, pay)
+        printer = _printer(config, data_dir, parts)
+    except BaseException:
+        for closer in reversed(parts["closers"]):
+            closer()
+        raise
+    return Kiosk(config, data_dir, _identity(config), journal, operator, payments, printer,
+                 parts["simulators"], parts["closers"])

@@ -1,0 +1,64 @@
+"""``kiosk journal export``, ``kiosk recover`` and ``kiosk faults``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kiosk import config as config_mod
+from kiosk.faults import STEPS
+from kiosk.paths import data_dir as resolve_data_dir
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    journal = subparsers.add_parser("journal", help="the transaction journal")
+    actions = journal.add_subparsers(dest="journal_command", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help="write every transaction as CSV (masked)")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.set_defaults(handler=run_export)
+
+    recover = subparsers.add_parser("recover", help="settle unfinished transactions now")
+    recover.set_defaults(handler=run_recover)
+
+    faults = subparsers.add_parser("faults", help="list the KIOSK_CRASH_AT fault points")
+    faults.set_defaults(handler=run_faults)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from kiosk.journal.export import export_csv
+    from kiosk.journal.store import Journal
+
+    journal = Journal(resolve_data_dir(args.data_dir) / "journal.sqlite")
+    try:
+        if args.out:
+            with args.out.open("w", newline="", encoding="utf-8") as out:
+                count = export_csv(journal, out)
+            print(f"{count} transactions written to {args.out}", file=sys.stderr)
+        else:
+            export_csv(journal, sys.stdout)
+    finally:
+        journal.close()
+    return 0
+
+
+def run_recover(args: argparse.Namespace) -> int:
+    from kiosk import app
+
+    cfg = config_mod.load(Path(args.config) if args.config else None)
+    kiosk = app.build(cfg, resolve_data_dir(args.data_dir))
+    try:
+        settled = kiosk.recover()
+    finally:
+        kiosk.close()
+    for line in settled:
+        note = f" ({line.note})" if line.note else ""
+        print(f"{line.tx_id}: {line.before} -> {line.after}{note}")
+    print(f"recovered: {len(settled)}")
+    return 1 if any(line.after == "manual_review" for line in settled) else 0
+
+
+def run_faults(args: argparse.Namespace) -> int:
+    for step, meaning in STEPS.items():
+        print(f"{step:<26} {meaning}")
+    return 0
