@@ -69,13 +69,15 @@ def _identity(config: Config) -> KioskIdentity:
                          config["kiosk.timezone"])
 
 
-def _operator(config: Config, data_dir: Path, kiosk: dict) -> OperatorPort:
+def _operator(config: Config, data_dir: Path, kiosk: dict, faults: tuple) -> OperatorPort:
     from kiosk.provider.client import OperatorClient
 
     if config["operator.backend"] == "simulator":
+        from kiosk.provider.sim_faults import Fault
         from kiosk.provider.simulator import OperatorSimulator
 
-        sim = OperatorSimulator(data_dir / "operator-sim").start()
+        sim = OperatorSimulator(data_dir / "operator-sim",
+                                faults=[Fault.from_spec(spec) for spec in faults]).start()
         kiosk["closers"].append(sim.stop)
         kiosk["simulators"]["operator"] = sim
         client = OperatorClient.from_config(config, base_url=sim.url)
@@ -103,14 +105,17 @@ def _printer(config: Config, data_dir: Path, kiosk: dict) -> ReceiptPrinterPort:
     return printer
 
 
-def build(config: Config, data_dir: Path, pay: str | None = None) -> Kiosk:
-    """Every adapter the configuration names, started; ``pay`` scripts the payment
-    simulator's default outcome (demo and tests)."""
+def build(
+    config: Config, data_dir: Path, pay: str | None = None, operator_faults: tuple = ()
+) -> Kiosk:
+    """Every adapter the configuration names, started. ``pay`` scripts the payment
+    simulator's default outcome and ``operator_faults`` the operator simulator's faults
+    (specs as ``kiosk provider-sim --fault`` takes them): demo and tests only."""
     parts: dict = {"closers": [], "simulators": {}}
     journal = Journal(data_dir / "journal.sqlite")
     parts["closers"].append(journal.close)
     try:
-        operator = _operator(config, data_dir, parts)
+        operator = _operator(config, data_dir, parts, operator_faults)
         payments = _payments(config, data_dir, parts, pay)
         printer = _printer(config, data_dir, parts)
     except BaseException:

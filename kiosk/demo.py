@@ -27,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--offer", help="offer id (default: the first the card may buy)")
     parser.add_argument("--pay", default="approve", choices=[s.value for s in Script],
                         help="what the payment terminal simulator does")
+    parser.add_argument("--operator-fault", action="append", default=[], metavar="SPEC",
+                        help="a fault for the operator simulator, e.g. renewal_failed")
     parser.add_argument("--lang", default="en", help="language of the printed steps")
     parser.set_defaults(handler=run)
 
@@ -45,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             return run_ui(args)
     cfg = config_mod.load(None)
-    kiosk = app.build(cfg, resolve_data_dir(args.data_dir), pay=args.pay)
+    kiosk = app.build(cfg, resolve_data_dir(args.data_dir), pay=args.pay,
+                      operator_faults=tuple(args.operator_fault))
     try:
         for line in kiosk.recover():
             print(f"recovered {line.tx_id}: {line.before} -> {line.after}")
