@@ -1,0 +1,63 @@
+"""What a screen builder gets: the View to draw, the words, the sizes, and where touches go.
+
+``UiState`` holds the little the UI remembers itself: which identify screen is up (the engine
+has one ATTRACT step for welcome, camera and keypad), what has been typed, and whether an
+answer is awaited after a submit. Everything else comes from the View.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+from kivy.uix.widget import Widget
+
+from kiosk.flow.engine import Engine
+from kiosk.flow.view import View
+from kiosk.i18n import Translator
+from kiosk.ui.keypad import Entry
+from kiosk.ui.theme import Metrics
+
+
+@dataclass(frozen=True)
+class DemoCard:
+    """A sample card the demo's "simulate scan" control offers (demo mode only)."""
+
+    label: str
+    iccid: str
+
+
+@dataclass
+class UiState:
+    mode: str = "attract"  # attract | scan | keypad, while the engine is at ATTRACT
+    entries: dict[str, Entry] = field(default_factory=dict)
+    waiting: bool = False  # a submit is out; cleared by the next View
+    overlay: str | None = None  # help | staff
+
+    def entry(self, name: str, max_len: int) -> Entry:
+        return self.entries.setdefault(name, Entry(max_len=max_len))
+
+    def wipe(self) -> None:
+        """A new customer: nothing of the last one survives."""
+        self.mode, self.entries, self.waiting, self.overlay = "attract", {}, False, None
+
+
+@dataclass
+class Ctx:
+    m: Metrics
+    t: Translator
+    tz: tzinfo
+    view: View
+    engine: Engine
+    ui: UiState
+    rerender: Callable[[], None]
+    camera: Callable[[], Widget] | None = None  # builds a live preview when a camera exists
+    demo_cards: tuple[DemoCard, ...] = ()
+    every_second: list[Callable[[], None]] = field(default_factory=list)
+
+    def _(self, text: str) -> str:
+        return self.t.gettext(text)
+
+    def now(self) -> datetime:
+        return self.engine.now()

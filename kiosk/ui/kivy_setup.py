@@ -1,0 +1,72 @@
+"""Kivy's process-wide settings, applied before Kivy builds anything.
+
+Kivy reads environment variables when first imported and its ``Config`` when the window is
+created, so this module imports nothing of Kivy at module level and ``prepare`` must be the
+first call. It also locks the kiosk down: no Esc exit, no multitouch emulation, no cursor in
+kiosk mode, and the one font that covers Latin, Cyrillic and CJK as Kivy's default.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+FONT_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path(__file__).resolve().parents[2] / "assets" / "fonts" / "wqy-microhei.ttc",
+)
+
+
+@dataclass(frozen=True)
+class Screen:
+    width: int
+    height: int
+    kiosk_mode: bool = False  # hide the cursor, block window close
+    headless: bool = False  # no input providers: tests and screenshots feed touches directly
+
+
+def font_path() -> Path:
+    for path in FONT_CANDIDATES:
+        if path.exists():
+            return path
+    raise FileNotFoundError(
+        "no CJK-capable font found; install fonts-wqy-microhei (scripts/bootstrap.sh does)"
+    )
+
+
+def prepare(screen: Screen) -> None:
+    """Set Kivy's environment, configuration and default font. Call before importing Kivy."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_USE_DEFAULTCONFIG", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kiosk-kivy-"))
+    from kivy.config import Config
+
+    Config.set("graphics", "width", str(screen.width))
+    Config.set("graphics", "height", str(screen.height))
+    Config.set("graphics", "borderless", "1")
+    Config.set("graphics", "fullscreen", "0")
+    Config.set("graphics", "resizable", "0")
+    Config.set("graphics", "show_cursor", "0" if screen.kiosk_mode else "1")
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "pause_on_minimize", "0")
+    if Config.has_section("modules"):
+        for name, _value in Config.items("modules"):
+            Config.remove_option("modules", name)  # no inspector, no monitor
+    if Config.has_section("input"):
+        Config.remove_section("input")
+    Config.add_section("input")
+    if not screen.headless:
+        # SDL2 delivers the touch panel as the mouse; right-click "multitouch" dots stay off.
+        Config.set("input", "mouse", "mouse,disable_multitouch")
+    _register_font()
+
+
+def _register_font() -> None:
+    from kivy.core.text import LabelBase
+
+    path = str(font_path())
+    LabelBase.register("Roboto", path, path, path, path)

@@ -1,0 +1,158 @@
+"""The root widget: observes the engine, draws the screen for each View, forwards touches.
+
+A View that differs from the last one only in its idle countdown updates the overlay; any
+other change (a new step, a new language, an error) rebuilds the screen in place, which is
+how a language switch re-renders the current screen without losing what was typed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import tzinfo
+
+from kivy.animation import Animation
+from kivy.graphics import Color, Rectangle
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.widget import Widget
+
+from kiosk.flow.engine import Engine
+from kiosk.flow.view import Step, View
+from kiosk.i18n import LANGUAGES, NATIVE_NAMES, Translator
+from kiosk.ui import overlays, theme
+from kiosk.ui.context import Ctx, DemoCard, UiState
+from kiosk.ui.screens import card, done, identify, offer, payment, problem, verify, working
+from kiosk.ui.staff_gesture import StaffGesture
+from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets import BigButton
+
+SCREENS: dict[Step, Callable[[Ctx], Widget]] = {
+    Step.ATTRACT: identify.build,
+    Step.LOOKING_UP: working.build,
+    Step.CARD: card.build,
+    Step.OFFER: offer.build,
+    Step.PHONE: verify.phone,
+    Step.SENDING_CODE: working.build,
+    Step.CODE: verify.code,
+    Step.PAYMENT: payment.methods,
+    Step.PAYING: payment.paying,
+    Step.RENEWING: working.build,
+    Step.DONE: done.build,
+    Step.PROBLEM: problem.build,
+}
+
+
+def stop_animations(widget: Widget) -> None:
+    """Repeating animations hold their widgets: stop them before a screen is dropped."""
+    for child in widget.walk(restrict=True):
+        Animation.cancel_all(child)
+
+
+class KioskRoot(FloatLayout):
+    def __init__(self, engine: Engine, metrics: Metrics, tz: tzinfo,
+                 camera: Callable[[], Widget] | None = None,
+                 demo_cards: tuple[DemoCard, ...] = (),
+                 gesture_clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.engine, self.m, self.tz = engine, metrics, tz
+        self.camera, self.demo_cards = camera, demo_cards
+        self.ui = UiState()
+        self.view: View | None = None
+        self.ctx: Ctx | None = None
+        self.gesture = StaffGesture(metrics.touch * 1.2, metrics.height, gesture_clock)
+        with self.canvas.before:
+            Color(*theme.BACKGROUND)
+            self._bg = Rectangle(pos=self.pos, size=self.size)
+        self.bind(size=lambda *_: setattr(self._bg, "size", self.size))
+        layout = BoxLayout(orientation="vertical")
+        self.top_bar = BoxLayout(orientation="horizontal", size_hint_y=None,
+                                 height=metrics.touch + metrics.pad, spacing=metrics.pad / 3,
+                                 padding=(0, metrics.pad / 2, metrics.pad / 2, 0))
+        self.body = BoxLayout()
+        layout.add_widget(self.top_bar)
+        layout.add_widget(self.body)
+        self.add_widget(layout)
+        self.overlay = FloatLayout()
+        self.add_widget(self.overlay)
+        engine.subscribe(self.show)
+
+    # -- observing the engine --------------------------------------------------------
+
+    def show(self, view: View) -> None:
+        previous, self.view = self.view, view
+        if previous is not None:
+            if view.step is Step.ATTRACT and previous.step is not Step.ATTRACT:
+                self.ui.wipe()
+            if (view.step, view.code, view.problem) != (previous.step, previous.code,
+                                                        previous.problem):
+                self.ui.waiting = False
+            if replace(previous, idle_warning_s=None) == replace(view, idle_warning_s=None):
+                self._draw_overlay()
+                return
+        self.rerender()
+
+    def rerender(self) -> None:
+        view = self.view
+        t = Translator(view.language)
+        self.ctx = Ctx(self.m, t, self.tz, view, self.engine, self.ui, self.rerender,
+                       self.camera, self.demo_cards)
+        self._draw_top_bar()
+        stop_animations(self.body)
+        self.body.clear_widgets()
+        self.body.add_widget(SCREENS[view.step](self.ctx))
+        self._draw_overlay()
+
+    def _draw_top_bar(self) -> None:
+        c = self.ctx
+        self.top_bar.clear_widgets()
+        self.top_bar.add_widget(Widget(size_hint_x=None, width=self.gesture.corner))
+        for lang in LANGUAGES:
+            current = lang == c.view.language
+            self.top_bar.add_widget(BigButton(
+                NATIVE_NAMES[lang], c.m, self._language(lang), role="body",
+                kind="accent" if current else "panel", height=c.m.touch))
+        self.top_bar.add_widget(BigButton(
+            "?", c.m, self._open("help"), kind="secondary", role="title", height=c.m.touch,
+            size_hint_x=None, width=c.m.touch))
+
+    def _draw_overlay(self) -> None:
+        stop_animations(self.overlay)
+        self.overlay.clear_widgets()
+        c, seconds = self.ctx, self.view.idle_warning_s
+        if seconds is not None:
+            self.overlay.add_widget(overlays.still_there(c, seconds, self.engine.touch))
+        elif self.ui.overlay == "help":
+            self.overlay.add_widget(overlays.help_panel(c, self._open(None)))
+        elif self.ui.overlay == "staff":
+            self.overlay.add_widget(overlays.staff_login(c, self._open(None)))
+
+    def _language(self, lang: str) -> Callable[[], None]:
+        return lambda: self.engine.set_language(lang)
+
+    def _open(self, overlay: str | None) -> Callable[[], None]:
+        def open_overlay() -> None:
+            self.ui.overlay = overlay
+            self._draw_overlay()
+
+        return open_overlay
+
+    # -- time and touches ------------------------------------------------------------
+
+    def tick(self, _dt: float = 0) -> None:
+        """Once a second: the engine's idle clock, then live countdowns on screen."""
+        self.engine.tick()
+        for update in list(self.ctx.every_second if self.ctx else ()):
+            update()
+
+    def on_touch_down(self, touch) -> bool:
+        self.engine.touch()
+        self.gesture.down(touch.x, touch.y)
+        return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch) -> bool:
+        if self.gesture.up(touch.x, touch.y):
+            self._open("staff")()
+            return True
+        return super().on_touch_up(touch)

@@ -1,0 +1,72 @@
+"""The card's status in plain words and the offers it may buy, grouped by what they give."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.widget import Widget
+
+from kiosk.flow.view import OfferView
+from kiosk.ui import text, theme
+from kiosk.ui.context import Ctx
+from kiosk.ui.layout import action_bar, screen, scroll, title, top
+from kiosk.ui.widgets import BigButton, Panel, Text, column
+
+
+def build(c: Ctx) -> Widget:
+    card = c.view.card
+    status = column(c.m, *[Text(line, c.m, "body") for line in
+                           text.card_summary(c.t, card, c.tz)],
+                    *[Text(line, c.m, "small", color=theme.MUTED) for line in
+                      text.allowances(c.t, card.allowances)], panel=True, spacing=0)
+    groups = [group for group in (_group(c, name, kinds) for name, kinds in text.GROUPS)
+              if group is not None]
+    if not groups:
+        groups = [Text(c._("There are no renewals for this card at this kiosk."), c.m)]
+    offers = column(c.m, *groups, padding=0)
+    actions = action_bar(c, BigButton(c._("Cancel"), c.m, c.engine.cancel, kind="secondary"))
+    head = title(c, c._("Your card"))
+    if c.m.landscape:
+        return screen(c, head, top(status), actions, side=scroll(offers))
+    body = BoxLayout(orientation="vertical", spacing=c.m.pad / 2)
+    body.add_widget(status)
+    body.add_widget(Text(c._("Choose a renewal"), c.m, "large", bold=True))
+    body.add_widget(scroll(offers))
+    return screen(c, head, body, actions)
+
+
+def _group(c: Ctx, name: str, kinds) -> Widget | None:
+    offers = [o for o in c.view.offers if o.offer.kind in kinds]
+    if not offers:
+        return None
+    grid = GridLayout(cols=2, spacing=c.m.pad / 2, size_hint_y=None)
+    grid.bind(minimum_height=grid.setter("height"))
+    for offer in offers:
+        grid.add_widget(offer_card(c, offer))
+    return column(c.m, Text(c._(name), c.m, "large", bold=True, color=theme.ACCENT), grid,
+                  padding=0)
+
+
+def offer_card(c: Ctx, o: OfferView) -> Widget:
+    """One large card: name, what you get, price, promotion badge. Touch to choose."""
+    price = o.price
+    parts = [Text(o.offer.name(c.t.lang), c.m, "large", bold=True)]
+    parts += [Text(line, c.m, "small", color=theme.MUTED) for line in text.offer_gives(c.t, o.offer)]
+    badge = text.badge(c.t, price)
+    if badge:
+        parts.append(_badge(c, badge))
+        parts.append(Text(price.list_price.format(c.t.lang), c.m, "small", color=theme.MUTED,
+                          strikethrough=True))
+    choose = BigButton(price.total.format(c.t.lang), c.m,
+                       lambda: c.engine.choose_offer(o.offer.id), kind="accent",
+                       role="large", height=c.m.touch)
+    parts.append(choose)
+    return column(c.m, *parts, panel=True, spacing=c.m.pad / 4)
+
+
+def _badge(c: Ctx, label: str) -> Widget:
+    panel = Panel(theme.BADGE, size_hint_y=None, padding=(c.m.pad / 2, 0))
+    words = Text(label, c.m, "small", bold=True)
+    panel.add_widget(words)
+    words.bind(height=lambda _w, h: setattr(panel, "height", h))
+    return panel

@@ -1,0 +1,51 @@
+"""The renewal applied: the new figures as re-read from the operator, receipt, e-receipt."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.core.transaction import ReceiptState
+from kiosk.ui import text, theme
+from kiosk.ui.context import Ctx
+from kiosk.ui.layout import action_bar, screen, scroll, title, top
+from kiosk.ui.qr import qr_png
+from kiosk.ui.widgets import BigButton, Text, column, png_image
+
+
+def e_receipt(c: Ctx, url: str | None) -> Widget | None:
+    """The QR code of the e-receipt with a line saying what it is."""
+    if not url:
+        return None
+    size = c.m.px(420)
+    box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=c.m.pad / 3)
+    label = Text(c._("E-receipt"), c.m, "small", halign="center", color=theme.MUTED)
+    image = png_image(qr_png(url), size)
+    image.pos_hint = {"center_x": 0.5}
+    box.add_widget(image)
+    box.add_widget(label)
+    box.height = size + label.height + c.m.pad
+    label.bind(height=lambda _w, h: setattr(box, "height", size + h + c.m.pad))
+    return box
+
+
+def build(c: Ctx) -> Widget:
+    result = c.view.result
+    figures = []
+    if result.validity_end is not None:
+        card = c.view.card
+        days = card.days_left if card else 0
+        figures.append(Text(text.validity(c.t, result.validity_end, days, c.tz), c.m, "large",
+                            bold=True))
+    figures += [Text(line, c.m, "body") for line in text.allowances(c.t, result.allowances)]
+    receipt_words = c._(text.RECEIPTS[result.receipt])
+    colour = theme.ERROR_TEXT if result.receipt is ReceiptState.PENDING else theme.ACCENT
+    body = column(c.m, column(c.m, *figures, panel=True),
+                  Text(receipt_words, c.m, "large", color=colour, halign="center"), padding=0)
+    head = title(c, c._("Your card is renewed"), c._("Thank you!"))
+    actions = action_bar(c, BigButton(c._("Finish"), c.m, c.engine.finish))
+    qr = e_receipt(c, result.e_receipt_url)
+    if qr is not None and not c.m.landscape:
+        body.add_widget(qr)
+        qr = None
+    return screen(c, head, scroll(body), actions, side=top(qr) if qr else None)

@@ -1,0 +1,116 @@
+"""Welcome, camera and keypad: the three faces of the engine's ATTRACT step."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.core.iccid import check_partial
+from kiosk.i18n import LANGUAGES, Translator
+from kiosk.ui import theme
+from kiosk.ui.context import Ctx
+from kiosk.ui.keypad import Keypad
+from kiosk.ui.layout import action_bar, screen, title, top
+from kiosk.ui.scan_area import ScanArea
+from kiosk.ui.text import WELCOME, WELCOME_HINT
+from kiosk.ui.widgets import BigButton, Text, column, row
+
+
+def build(c: Ctx) -> Widget:
+    if c.ui.mode == "keypad":
+        return keypad(c)
+    if c.ui.mode == "scan" or c.view.input_error is not None:
+        return scan(c)
+    return attract(c)
+
+
+def _go(c: Ctx, mode: str):
+    def go() -> None:
+        c.ui.mode = mode
+        c.rerender()
+
+    return go
+
+
+def attract(c: Ctx) -> Widget:
+    """What the kiosk does, in all four languages at once."""
+    lines = []
+    for lang in sorted(LANGUAGES, key=lambda lang: lang != c.view.language):
+        t = Translator(lang)
+        current = lang == c.view.language
+        lines.append(Text(t.gettext(WELCOME), c.m, "title" if current else "large",
+                          bold=current, halign="center",
+                          color=theme.TEXT if current else theme.MUTED))
+        lines.append(Text(t.gettext(WELCOME_HINT), c.m, "body" if current else "small",
+                          halign="center", color=theme.ACCENT if current else theme.MUTED))
+    body = BoxLayout(orientation="vertical")
+    body.add_widget(column(c.m, *lines, spacing=c.m.pad / 3))
+    body.add_widget(ScanArea(c.m, c.camera() if c.camera else None))
+    start = BigButton(c._("Start"), c.m, _go(c, "scan"), role="title",
+                      height=c.m.big_button * 1.3)
+    return screen(c, None, body, action_bar(c, start))
+
+
+def _demo_row(c: Ctx) -> Widget | None:
+    if not c.demo_cards:
+        return None
+    label = Text(c._("Demo: simulate a scan"), c.m, "small", color=theme.ACCENT)
+    buttons = [BigButton(card.label, c.m, _identify(c, card.iccid), kind="accent", role="small",
+                         height=c.m.touch) for card in c.demo_cards]
+    return column(c.m, label, row(c.m, *buttons, height=c.m.touch), padding=0)
+
+
+def _identify(c: Ctx, iccid: str):
+    return lambda: c.engine.identify(iccid)
+
+
+def scan(c: Ctx) -> Widget:
+    error = c.view.input_error
+    subtitle = c.t.message(error) if error else c._("Hold it still for a moment.")
+    head = title(c, c._("Hold the card's barcode inside the frame"), subtitle)
+    if error:
+        head.children[0].color = theme.ERROR_TEXT
+    body = BoxLayout(orientation="vertical", spacing=c.m.pad / 2)
+    body.add_widget(ScanArea(c.m, c.camera() if c.camera else None))
+    demo = _demo_row(c)
+    if demo is not None:
+        body.add_widget(demo)
+    actions = action_bar(
+        c,
+        BigButton(c._("Cancel"), c.m, _go(c, "attract"), kind="secondary"),
+        BigButton(c._("Type the number instead"), c.m, _go(c, "keypad")),
+    )
+    return screen(c, head, body, actions)
+
+
+def _grouped(digits: str) -> str:
+    return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+
+
+def keypad(c: Ctx) -> Widget:
+    """The ICCID keypad: checks the number as it is typed and says what is wrong."""
+    entry = c.ui.entry("iccid", 20)
+    head = title(c, c._("Type the card number"),
+                 c._("19 or 20 digits printed on the card, starting with 89"))
+    shown = Text("", c.m, "huge", halign="center", color=theme.ACCENT)
+    problem = Text("", c.m, "body", halign="center", color=theme.ERROR_TEXT)
+
+    def changed() -> None:
+        shown.text = _grouped(entry.text) or "—"
+        wrong = check_partial(entry.text)
+        problem.text = c.t.message(wrong.message) if wrong else ""
+
+    changed()
+    if c.view.input_error is not None and not problem.text:
+        problem.text = c.t.message(c.view.input_error)
+    pad = Keypad(c.m, entry, changed)
+    display = column(c.m, shown, problem, panel=True)
+    actions = action_bar(
+        c,
+        BigButton(c._("Use the camera"), c.m, _go(c, "scan"), kind="secondary"),
+        BigButton(c._("Check the number"), c.m, lambda: c.engine.identify(entry.text)),
+    )
+    if c.m.landscape:
+        return screen(c, head, top(display), actions, side=top(pad))
+    return screen(c, head, top(column(c.m, display, pad, padding=0)), actions)
+

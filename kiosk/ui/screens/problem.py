@@ -1,0 +1,46 @@
+"""Something went wrong: what happened in plain words, and what can be done next."""
+
+from __future__ import annotations
+
+from kivy.uix.widget import Widget
+
+from kiosk.flow.view import Action
+from kiosk.ui import text, theme
+from kiosk.ui.context import Ctx
+from kiosk.ui.layout import screen, scroll, title
+from kiosk.ui.screens.done import e_receipt
+from kiosk.ui.widgets import BigButton, Text, column
+
+
+def _do(c: Ctx, action: Action):
+    def scan_again() -> None:
+        c.engine.cancel()
+        c.ui.mode = "scan"
+        c.rerender()
+
+    handlers = {
+        Action.RETRY: c.engine.retry,
+        Action.OTHER_METHOD: c.engine.other_method,
+        Action.SCAN_AGAIN: scan_again,
+        Action.CHOOSE_OTHER: c.engine.back,
+        Action.FINISH: c.engine.finish,
+    }
+    return handlers[action]
+
+
+def build(c: Ctx) -> Widget:
+    problem = c.view.problem
+    words = Text(c.t.message(problem.message), c.m, "title", halign="center")
+    buttons = [BigButton(c._(text.ACTIONS[a]), c.m, _do(c, a),
+                         kind="primary" if index == 0 else "secondary")
+               for index, a in enumerate(problem.actions)]
+    parts = [column(c.m, words, panel=True)]
+    result = c.view.result
+    if result is not None:
+        qr = e_receipt(c, result.e_receipt_url)
+        if qr is not None:
+            parts.append(qr)
+    body = column(c.m, *parts, *buttons, padding=0, spacing=c.m.pad)
+    head = title(c, c._("Sorry"))
+    head.children[-1].color = theme.ERROR_TEXT
+    return screen(c, head, scroll(body))

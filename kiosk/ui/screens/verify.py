@@ -1,0 +1,85 @@
+"""Proving the card is theirs: bind a phone number first if needed, then the SMS code."""
+
+from __future__ import annotations
+
+from kivy.uix.widget import Widget
+
+from kiosk.ui import text, theme
+from kiosk.ui.context import Ctx
+from kiosk.ui.keypad import Keypad
+from kiosk.ui.layout import action_bar, screen, title, top
+from kiosk.ui.widgets import BigButton, Spinner, Text, column
+
+CODE_LENGTH = 6
+
+
+def _keypad_screen(c: Ctx, head: Widget, display: Widget, pad: Keypad,
+                   *buttons: Widget) -> Widget:
+    actions = action_bar(c, BigButton(c._("Cancel"), c.m, c.engine.cancel, kind="secondary"),
+                         *buttons)
+    if c.m.landscape:
+        return screen(c, head, top(display), actions, side=top(pad))
+    return screen(c, head, top(column(c.m, display, pad, padding=0)), actions)
+
+
+def phone(c: Ctx) -> Widget:
+    entry = c.ui.entry("phone", 16)
+    head = title(c, c._("This card has no phone number yet"),
+                 c._("Enter the number of the phone this SIM card is in, with the country "
+                     "code. We will send it a code."))
+    shown = Text("", c.m, "huge", halign="center", color=theme.ACCENT)
+    error = c.view.input_error
+    problem = Text(c.t.message(error) if error else "", c.m, "body", halign="center",
+                   color=theme.ERROR_TEXT)
+
+    def changed() -> None:
+        shown.text = entry.text or "+"
+
+    changed()
+    pad = Keypad(c.m, entry, changed, plus=True)
+    send = BigButton(c._("Send code"), c.m, lambda: c.engine.enter_phone(entry.text))
+    return _keypad_screen(c, head, column(c.m, shown, problem, panel=True), pad, send)
+
+
+def code(c: Ctx) -> Widget:
+    cv = c.view.code
+    entry = c.ui.entry(f"code-{cv.challenge_id}", CODE_LENGTH)
+    head = title(c, c._("Enter the code from the SMS"),
+                 c._("We sent a code to {phone}").format(phone=cv.phone_masked))
+    shown = Text("", c.m, "huge", halign="center", color=theme.ACCENT)
+    attempts = c._("Attempts left: {count}").format(count=cv.attempts_left)
+    error = c.t.message(cv.error) if cv.error else ""
+    status = Text(error, c.m, "body", halign="center", color=theme.ERROR_TEXT)
+    info = Text(attempts, c.m, "small", halign="center", color=theme.MUTED)
+    resend = BigButton("", c.m, c.engine.resend_code, kind="secondary")
+
+    def changed() -> None:
+        typed = entry.text + "_" * (CODE_LENGTH - len(entry.text))
+        shown.text = " ".join(typed)
+
+    def countdown() -> None:
+        wait = int((cv.resend_at - c.now()).total_seconds() + 0.999)
+        if cv.resends_left <= 0:
+            resend.text, resend.disabled = c._("No more codes can be sent"), True
+        elif wait > 0:
+            resend.text = c._("Send again in {time}").format(time=text.seconds(c.t, wait))
+            resend.disabled = True
+        else:
+            resend.text, resend.disabled = c._("Send the code again"), False
+
+    changed()
+    countdown()
+    c.every_second.append(countdown)
+    display = column(c.m, shown, status, info, panel=True)
+    if c.ui.waiting:
+        display.add_widget(Spinner(c.m, pos_hint={"center_x": 0.5}))
+    pad = Keypad(c.m, entry, changed)
+    confirm = BigButton(c._("Confirm"), c.m, lambda: _submit(c, entry.text))
+    return _keypad_screen(c, head, column(c.m, display, resend, padding=0), pad, confirm)
+
+
+def _submit(c: Ctx, typed: str) -> None:
+    c.ui.waiting = True
+    c.ui.entries = {k: v for k, v in c.ui.entries.items() if not k.startswith("code-")}
+    c.engine.submit_code(typed)
+    c.rerender()

@@ -1,0 +1,137 @@
+"""The few building blocks every screen is made of: wrapped text, big buttons, panels, a
+spinner that proves the screen is alive, and an image from PNG bytes (the e-receipt QR)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from kivy.animation import Animation
+from kivy.core.image import Image as CoreImage
+from kivy.graphics import Color, Line, PopMatrix, PushMatrix, Rectangle, Rotate
+from kivy.properties import NumericProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.image import Image
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk.ui import theme
+from kiosk.ui.theme import Metrics
+
+
+class Text(Label):
+    """A label that wraps to its width and is as tall as its text."""
+
+    def __init__(self, text: str, m: Metrics, role: str = "body",
+                 color=theme.TEXT, halign: str = "left", bold: bool = False, **kw) -> None:
+        super().__init__(text=text, font_size=m.font(role), color=color, halign=halign,
+                         valign="middle", bold=bold, size_hint_y=None, **kw)
+        self.bind(width=self._wrap, texture_size=self._fit)
+        self._wrap(self, self.width)
+
+    def _wrap(self, _w, width) -> None:
+        self.text_size = (width, None)
+
+    def _fit(self, _w, size) -> None:
+        self.height = size[1] + self.font_size * 0.3
+
+
+class BigButton(Button):
+    """A touch target of at least ``Metrics.touch`` pixels, flat and high contrast."""
+
+    def __init__(self, text: str, m: Metrics, on_press: Callable[[], None] | None = None,
+                 kind: str = "primary", role: str = "large", height: float | None = None,
+                 **kw) -> None:
+        colour = theme.BUTTON_COLOURS[kind]
+        text_colour = theme.DARK_TEXT if kind == "accent" else theme.TEXT
+        kw.setdefault("size_hint_y", None)
+        super().__init__(text=text, font_size=m.font(role), background_normal="",
+                         background_down="", background_color=colour, color=text_colour,
+                         halign="center", valign="middle",
+                         height=max(height or m.big_button, m.touch), **kw)
+        self._base = colour
+        self.bind(size=self._wrap)
+        if on_press is not None:
+            self.bind(on_release=lambda *_: on_press())
+
+    def _wrap(self, _w, size) -> None:
+        self.text_size = (size[0] - 24, None)
+
+    def on_state(self, _w, state) -> None:
+        """Visible feedback the moment a finger lands: no touch goes unanswered."""
+        r, g, b, a = self._base
+        self.background_color = (r * 0.6, g * 0.6, b * 0.6, a) if state == "down" else self._base
+
+
+class Panel(BoxLayout):
+    """A box with a filled background."""
+
+    def __init__(self, colour=theme.PANEL, **kw) -> None:
+        super().__init__(**kw)
+        with self.canvas.before:
+            Color(*colour)
+            self._bg = Rectangle(pos=self.pos, size=self.size)
+        self.bind(pos=self._redraw, size=self._redraw)
+
+    def _redraw(self, *_a) -> None:
+        self._bg.pos, self._bg.size = self.pos, self.size
+
+
+def column(m: Metrics, *children: Widget, spacing: float | None = None,
+           panel: bool = False, padding: float | None = None) -> BoxLayout:
+    """A vertical stack as tall as its children (for use inside scroll views and panels)."""
+    cls = Panel if panel else BoxLayout
+    box = cls(orientation="vertical", size_hint_y=None,
+              spacing=m.pad / 2 if spacing is None else spacing,
+              padding=m.pad if padding is None else padding)
+    box.bind(minimum_height=box.setter("height"))
+    for child in children:
+        box.add_widget(child)
+    return box
+
+
+def row(m: Metrics, *children: Widget, height: float | None = None) -> BoxLayout:
+    box = BoxLayout(orientation="horizontal", spacing=m.pad / 2, size_hint_y=None,
+                    height=height or m.big_button)
+    for child in children:
+        box.add_widget(child)
+    return box
+
+
+class Spinner(Widget):
+    """A rotating arc: shows that work goes on, so the screen never looks frozen."""
+
+    angle = NumericProperty(0)
+
+    def __init__(self, m: Metrics, **kw) -> None:
+        super().__init__(size_hint=(None, None), size=(m.px(180), m.px(180)), **kw)
+        with self.canvas:
+            PushMatrix()
+            self._rotate = Rotate(angle=0, origin=self.center)
+            Color(*theme.ACCENT)
+            self._arc = Line(circle=(*self.center, self.width / 2, 0, 270), width=m.px(10))
+            PopMatrix()
+        self.bind(pos=self._redraw, size=self._redraw, angle=self._turn)
+        self._anim = Animation(angle=-360, duration=1.2)
+        self._anim.repeat = True
+        self._anim.start(self)
+
+    def _redraw(self, *_a) -> None:
+        self._rotate.origin = self.center
+        self._arc.circle = (*self.center, self.width / 2 - 10, 0, 270)
+
+    def _turn(self, _w, angle) -> None:
+        self._rotate.angle = angle % 360
+
+    def stop(self) -> None:
+        Animation.cancel_all(self)
+
+
+def png_image(data: bytes, size: float) -> Image:
+    """An Image widget from PNG bytes, pixels kept sharp (QR codes must scan)."""
+    texture = CoreImage(io.BytesIO(data), ext="png").texture
+    texture.mag_filter = "nearest"
+    texture.min_filter = "nearest"
+    return Image(texture=texture, size_hint=(None, None), size=(size, size),
+                 fit_mode="contain")
