@@ -15,7 +15,7 @@ from kivy.uix.widget import Widget
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import BigButton
 
-DELETE = "⌫"
+DELETE = "←"
 
 
 @dataclass

@@ -51,7 +51,8 @@ def offer_card(c: Ctx, o: OfferView) -> Widget:
     """One large card: name, what you get, price, promotion badge. Touch to choose."""
     price = o.price
     parts = [Text(o.offer.name(c.t.lang), c.m, "large", bold=True)]
-    parts += [Text(line, c.m, "small", color=theme.MUTED) for line in text.offer_gives(c.t, o.offer)]
+    gives = text.offer_gives(c.t, o.offer)
+    parts += [Text(line, c.m, "small", color=theme.MUTED) for line in gives]
     badge = text.badge(c.t, price)
     if badge:
         parts.append(_badge(c, badge))
