@@ -13,6 +13,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 
+from kiosk.ui import theme
 from kiosk.ui.root import KioskRoot
 
 ESCAPE, ANDROID_BACK = 27, 1001
@@ -35,6 +36,9 @@ class KioskApp(App):
         self._ticker = None
 
     def build(self) -> KioskRoot:
+        # The background is the window's clear colour, not a full-screen rectangle: one
+        # full-screen fill less per frame matters on software-rendered panels.
+        Window.clearcolor = theme.BACKGROUND
         Window.bind(on_keyboard=self._swallow_exit_keys, on_request_close=self._refuse_close)
         self.kiosk_root = self._make_root()
         self._ticker = Clock.schedule_interval(self.kiosk_root.tick, 1.0)

@@ -59,7 +59,9 @@ def prepare(screen: Screen) -> None:
     if Config.has_section("input"):
         Config.remove_section("input")
     Config.add_section("input")
-    if not screen.headless:
+    if screen.headless:
+        Config.set("graphics", "maxfps", "0")  # tests and screenshots: no frame pacing
+    else:
         # SDL2 delivers the touch panel as the mouse; right-click "multitouch" dots stay off.
         Config.set("input", "mouse", "mouse,disable_multitouch")
     _register_font()

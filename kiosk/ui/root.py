@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import tzinfo
 
 from kivy.animation import Animation
-from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
@@ -21,7 +20,7 @@ from kivy.uix.widget import Widget
 from kiosk.flow.engine import Engine
 from kiosk.flow.view import Step, View
 from kiosk.i18n import LANGUAGES, NATIVE_NAMES, Translator
-from kiosk.ui import overlays, theme
+from kiosk.ui import overlays
 from kiosk.ui.context import Ctx, DemoCard, UiState
 from kiosk.ui.screens import card, done, identify, offer, payment, problem, verify, working
 from kiosk.ui.staff_gesture import StaffGesture
@@ -62,10 +61,6 @@ class KioskRoot(FloatLayout):
         self.view: View | None = None
         self.ctx: Ctx | None = None
         self.gesture = StaffGesture(metrics.touch * 1.2, metrics.height, gesture_clock)
-        with self.canvas.before:
-            Color(*theme.BACKGROUND)
-            self._bg = Rectangle(pos=self.pos, size=self.size)
-        self.bind(size=lambda *_: setattr(self._bg, "size", self.size))
         layout = BoxLayout(orientation="vertical")
         self.top_bar = BoxLayout(orientation="horizontal", size_hint_y=None,
                                  height=metrics.touch + metrics.pad, spacing=metrics.pad / 3,
@@ -147,11 +142,19 @@ class KioskRoot(FloatLayout):
             update()
 
     def on_touch_down(self, touch) -> bool:
+        """Every touch tells the engine someone is there; a touch that dismisses the
+        "still there?" warning does only that, so nothing under the warning reacts."""
+        warned = self.view is not None and self.view.idle_warning_s is not None
         self.engine.touch()
+        if warned:
+            touch.ud["kiosk.dismissed"] = True
+            return True
         self.gesture.down(touch.x, touch.y)
         return super().on_touch_down(touch)
 
     def on_touch_up(self, touch) -> bool:
+        if touch.ud.get("kiosk.dismissed"):
+            return True
         if self.gesture.up(touch.x, touch.y):
             self._open("staff")()
             return True

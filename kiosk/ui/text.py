@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 
 from kiosk.core.card import Allowances, CardStatus
 from kiosk.core.messages import N_
+from kiosk.core.money import Money
 from kiosk.core.offers import Offer, OfferKind, Period
 from kiosk.core.promotions import PriceBreakdown, PromoKind
 from kiosk.core.sale import PaymentMethod
@@ -71,6 +72,19 @@ STATUS = {
 }
 
 
+# The one font that covers Latin, Cyrillic and CJK has no rouble sign (U+20BD): it would
+# show as a box, so the screen writes the sign the way Russian price tags always have.
+_NO_GLYPH = {"₽": "руб."}
+
+
+def money(t: Translator, amount: Money) -> str:
+    """``amount`` in the customer's locale, in characters the kiosk font can draw."""
+    text = amount.format(t.lang)
+    for sign, words in _NO_GLYPH.items():
+        text = text.replace(sign, words)
+    return text
+
+
 def local_date(t: Translator, when: datetime, tz: tzinfo) -> str:
     return t.date(when.astimezone(tz).date(), "long")
 
@@ -115,7 +129,7 @@ def card_summary(t: Translator, card: CardView, tz: tzinfo) -> list[str]:
             number=card.iccid_masked, status=t.gettext(STATUS[card.status])),
         t.gettext(N_("Plan: {name}")).format(name=card.plan),
         validity(t, card.validity_end, card.days_left, tz),
-        t.gettext(N_("Balance: {amount}")).format(amount=card.balance.format(t.lang)),
+        t.gettext(N_("Balance: {amount}")).format(amount=money(t, card.balance)),
     ]
 
 
@@ -143,21 +157,21 @@ def badge(t: Translator, price: PriceBreakdown) -> str | None:
         return None
     if promo.kind is PromoKind.BONUS_DAYS:
         return t.gettext(N_("+{days} days free")).format(days=price.bonus_days)
-    return t.gettext(N_("Save {amount}")).format(amount=price.discount.format(t.lang))
+    return t.gettext(N_("Save {amount}")).format(amount=money(t, price.discount))
 
 
 def breakdown(t: Translator, price: PriceBreakdown) -> list[tuple[str, str]]:
     """The price breakdown rows shown before paying: (label, amount)."""
-    rows = [(t.gettext(N_("Price")), price.list_price.format(t.lang))]
+    rows = [(t.gettext(N_("Price")), money(t, price.list_price))]
     if price.promotion is not None:
         name = price.promotion.name(t.lang)
         if price.discount:
             rows.append((t.gettext(N_("Discount: {name}")).format(name=name),
-                         "−" + price.discount.format(t.lang)))
+                         "−" + money(t, price.discount)))
         if price.bonus_days:
             rows.append((t.gettext(N_("Bonus: {name}")).format(name=name),
                          t.gettext(N_("+{days} days free")).format(days=price.bonus_days)))
-    rows.append((t.gettext(N_("To pay")), price.total.format(t.lang)))
+    rows.append((t.gettext(N_("To pay")), money(t, price.total)))
     return rows
 
 

@@ -56,9 +56,9 @@ def offer_card(c: Ctx, o: OfferView) -> Widget:
     badge = text.badge(c.t, price)
     if badge:
         parts.append(_badge(c, badge))
-        parts.append(Text(price.list_price.format(c.t.lang), c.m, "small", color=theme.MUTED,
+        parts.append(Text(text.money(c.t, price.list_price), c.m, "small", color=theme.MUTED,
                           strikethrough=True))
-    choose = BigButton(price.total.format(c.t.lang), c.m,
+    choose = BigButton(text.money(c.t, price.total), c.m,
                        lambda: c.engine.choose_offer(o.offer.id), kind="accent",
                        role="large", height=c.m.touch)
     parts.append(choose)

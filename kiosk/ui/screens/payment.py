@@ -12,7 +12,7 @@ from kiosk.ui.widgets import BigButton, Spinner, Text, column
 
 def _amount(c: Ctx) -> str:
     chosen = c.view.chosen
-    return chosen.price.total.format(c.t.lang) if chosen else ""
+    return text.money(c.t, chosen.price.total) if chosen else ""
 
 
 def methods(c: Ctx) -> Widget:

@@ -1,0 +1,97 @@
+"""Idle timeout, language switching, lockdown and the hidden staff gesture, on the real window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from kivy.core.window import Window
+
+from kiosk.flow.view import Step
+from tests.ui.conftest import HEIGHT, ICCID
+
+pytestmark = pytest.mark.ui
+
+
+def test_idle_countdown_then_back_to_start_with_data_wiped(make_ui):
+    ui = make_ui()
+    ui.tap("Start")
+    ui.tap("Demo card")
+    ui.wait_step(Step.CARD)
+    ui.clock.now += timedelta(seconds=50)
+    ui.root.tick()
+    ui.idle()
+    assert ui.shows("Are you still there?") and ui.shows("Starting over in 10 s")
+    ui.tap("Yes, I am here")
+    assert not ui.shows("Are you still there?")
+    assert ui.engine.view.step is Step.CARD
+    ui.clock.now += timedelta(seconds=61)
+    ui.root.tick()
+    ui.idle()
+    assert ui.engine.view.step is Step.ATTRACT
+    assert not ui.shows("****" + ICCID[-4:])
+    assert ui.shows("Renew your travel SIM card here")
+
+
+def test_language_switch_rerenders_in_place(make_ui):
+    ui = make_ui()
+    ui.tap("Start")
+    ui.tap("Type the number instead")
+    ui.type_digits("8970")
+    ui.tap("中文繁體")
+    assert ui.shows("輸入卡號") and ui.shows("8970")  # same screen, typed digits kept
+    ui.type_digits(ICCID[4:])
+    ui.tap("查詢卡號")
+    ui.wait_step(Step.CARD)
+    assert ui.shows("有效期至2026年11月25日，還剩 3 天")
+    ui.tap("Русский")
+    assert ui.engine.view.step is Step.CARD
+    assert ui.shows("Ваша карта")
+    assert ui.shows("Действует до 25 ноября 2026\u202fг., осталось дней: 3")
+    assert ui.shows("Баланс: 10,00\xa0руб.")  # the font has no rouble sign: never a box
+
+
+def test_help_opens_over_any_screen_and_closes(make_ui):
+    ui = make_ui()
+    ui.tap("?")
+    assert ui.shows("Can I renew in another city?")
+    ui.tap("Close")
+    assert not ui.shows("Can I renew in another city?")
+
+
+def test_escape_and_back_keys_do_not_leave_the_app(make_ui):
+    ui = make_ui()
+    assert ui.app._swallow_exit_keys(Window, 27) is True
+    assert ui.app._swallow_exit_keys(Window, 1001) is True
+    Window.dispatch("on_keyboard", 27, 0, None, [])
+    ui.idle()
+    assert ui.root.get_root_window() is Window and ui.shows("Start")
+    assert ui.app.open_settings() is False and ui.app.use_kivy_settings is False
+
+
+class StepClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_hidden_staff_gesture_opens_the_staff_login(make_ui):
+    clock = StepClock()
+    ui = make_ui(gesture_clock=clock)
+    corner = (20, HEIGHT - 20)
+    ui.tap_at(*corner)  # a tap alone does nothing
+    assert not ui.shows("Staff login")
+    from kivy.tests.common import UnitTestTouch
+
+    hold = UnitTestTouch(*corner)
+    hold.touch_down()
+    clock.now += 3.2
+    hold.touch_up()
+    for _ in range(4):
+        clock.now += 0.3
+        ui.tap_at(*corner)
+    assert ui.shows("Staff login")
+    ui.tap("Close")
+    assert not ui.shows("Staff login")

@@ -1,0 +1,155 @@
+"""A whole renewal and its unhappy paths, driven through the real window by touches."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from kiosk.core.sale import PaymentMethod
+from kiosk.flow.view import Step
+from kiosk.payment.simulator import Script
+from tests.fakes import FakeOperator, demo_card
+from tests.ui.conftest import ICCID
+
+pytestmark = pytest.mark.ui
+PRICE = "RUB\xa0700.00"  # Babel puts a no-break space after the currency code
+
+
+def to_card(ui) -> None:
+    ui.tap("Start")
+    ui.tap("Demo card")
+    ui.wait_step(Step.CARD)
+
+
+def to_code(ui) -> None:
+    to_card(ui)
+    ui.tap(PRICE)
+    ui.tap("Continue")
+    ui.wait_step(Step.CODE)
+
+
+def test_whole_renewal_by_keypad(make_ui):
+    ui = make_ui()
+    assert ui.shows("Renew your travel SIM card here")
+    assert ui.shows("Продлите здесь свою туристическую SIM-карту")
+    assert ui.shows("在此为您的旅行 SIM 卡续费") and ui.shows("在此為您的旅行 SIM 卡續費")
+    ui.tap("Start")
+    assert ui.shows("Hold the card's barcode inside the frame")
+    ui.tap("Type the number instead")
+    ui.type_digits("7")
+    assert ui.shows("A SIM card number starts with 89.")
+    ui.tap("←")
+    ui.type_digits(ICCID)
+    assert ui.shows(" ".join(ICCID[i:i + 4] for i in range(0, len(ICCID), 4)))
+    ui.tap("Check the number")
+    ui.wait_step(Step.CARD)
+    assert ui.shows("Valid until November 25, 2026, 3 days left")
+    assert ui.shows("Balance: RUB\xa010.00")
+    ui.tap(PRICE)
+    assert ui.shows("Check your renewal") and ui.shows("To pay")
+    ui.tap("Continue")
+    ui.wait_step(Step.CODE)
+    assert ui.shows("We sent a code to +7 ******4567") and ui.shows("Attempts left: 3")
+    ui.type_digits("123456")
+    assert ui.shows("1 2 3 4 5 6")
+    ui.tap("Confirm")
+    ui.wait_step(Step.DONE)
+    assert ui.shows("Your card is renewed") and ui.shows("Please take your receipt.")
+    assert len(ui.printer.sales) == 1
+    ui.tap("Finish")
+    assert ui.engine.view.step is Step.ATTRACT
+    assert ui.shows("Renew your travel SIM card here") and not ui.shows("****")
+
+
+def test_typed_number_with_a_typo_is_refused_on_screen(make_ui):
+    ui = make_ui()
+    ui.tap("Start")
+    ui.tap("Type the number instead")
+    wrong_last = ICCID[:-1] + str((int(ICCID[-1]) + 1) % 10)
+    ui.type_digits(wrong_last)
+    ui.tap("Check the number")
+    assert ui.shows("This card number has a typo: please check the digits.")
+    assert ui.engine.view.step is Step.ATTRACT
+
+
+def test_wrong_code_then_right_code(make_ui):
+    ui = make_ui()
+    to_code(ui)
+    ui.type_digits("000000")
+    ui.tap("Confirm")
+    ui.wait_for(lambda: ui.shows("Attempts left: 2"), "attempts left 2")
+    assert ui.shows("_ _ _ _ _ _")  # the wrong code is cleared
+    ui.type_digits("123456")
+    ui.tap("Confirm")
+    ui.wait_step(Step.DONE)
+
+
+def test_declined_payment_then_retry(make_ui):
+    ui = make_ui()
+    ui.terminals[PaymentMethod.CARD].script_next(Script.DECLINE)
+    to_code(ui)
+    ui.type_digits("123456")
+    ui.tap("Confirm")
+    ui.wait_step(Step.PROBLEM)
+    assert ui.shows("The payment was declined. Nothing was charged.")
+    assert ui.shows("Pay another way")
+    ui.tap("Try again")
+    ui.wait_step(Step.DONE)
+    assert sorted(str(t.state) for t in ui.journal.all()) == ["declined", "done"]
+
+
+def test_failed_renewal_returns_the_money(make_ui):
+    ui = make_ui()
+    ui.operator.behaviour = "fail"
+    to_code(ui)
+    ui.type_digits("123456")
+    ui.tap("Confirm")
+    ui.wait_step(Step.PROBLEM)
+    assert ui.shows("The money is back on your card. Please keep the slip.")
+    assert ui.shows("E-receipt")
+    assert len(ui.printer.refunds) == 1
+    ui.tap("Finish")
+    assert ui.engine.view.step is Step.ATTRACT
+
+
+def test_choosing_a_payment_method(make_ui):
+    ui = make_ui(methods=(PaymentMethod.CARD, PaymentMethod.SBP_QR))
+    to_code(ui)
+    ui.type_digits("123456")
+    ui.tap("Confirm")
+    ui.wait_step(Step.PAYMENT)
+    assert ui.shows("How would you like to pay?") and ui.shows("Bank card")
+    ui.tap("SBP (QR code)")
+    ui.wait_step(Step.DONE)
+    assert ui.journal.all()[0].method == "sbp_qr"
+
+
+def test_binding_a_phone_number_first(make_ui):
+    operator = FakeOperator(replace(demo_card(ICCID), phone_masked=None))
+    ui = make_ui(operator=operator)
+    to_card(ui)
+    ui.tap(PRICE)
+    ui.tap("Continue")
+    ui.wait_step(Step.PHONE)
+    assert ui.shows("This card has no phone number yet")
+    ui.tap("Send code")
+    assert ui.shows("This is not a valid phone number. Include the country code, e.g. +7.")
+    ui.tap("+")
+    ui.type_digits("79057778899")
+    assert ui.shows("+79057778899")
+    ui.tap("Send code")
+    ui.wait_step(Step.CODE)
+
+
+def test_unknown_card_offers_to_scan_another(make_ui):
+    from kiosk.core.card import CardStatus
+
+    ui = make_ui(operator=FakeOperator(demo_card(ICCID, CardStatus.UNKNOWN)))
+    ui.tap("Start")
+    ui.tap("Demo card")
+    ui.wait_step(Step.PROBLEM)
+    assert ui.shows("We could not find this card. Check the number and try again.")
+    ui.tap("Scan another card")
+    assert ui.engine.view.step is Step.ATTRACT
+    assert ui.shows("Hold the card's barcode inside the frame")
