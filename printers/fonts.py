@@ -39,3 +39,11 @@ def cjk_font_path() -> Path:
 @lru_cache(maxsize=32)
 def cjk_font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(cjk_font_path()), size)
+
+
+@lru_cache(maxsize=4096)
+def has_glyph(char: str, size: int = 24) -> bool:
+    """Whether the font draws ``char`` itself rather than its "missing glyph" box."""
+    font = cjk_font(size)
+    missing = bytes(font.getmask("\ue000"))  # private use: never in the font
+    return char.isspace() or bytes(font.getmask(char)) != missing

@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from printers.document import Align, Barcode, Block, Document, Qr, Row, Rule, Text
 from printers.profiles import PrinterProfile
 
-# Typographic spaces Babel puts in dates and amounts; on paper they are plain spaces, and
-# no printer code page has them.
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
+# Typographic spaces Babel puts in dates and amounts are plain spaces on paper: no printer
+# code page has them. The rouble sign is in no code page and not in the CJK font either, so
+# it is written the way Russian receipts long have: "руб." (CP866 prints it as text).
+_SPACES = str.maketrans(
+    {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\u20bd": "руб."}
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -72,6 +75,10 @@ class Line:
             return self.left
         gap = columns - display_width(self.left) - display_width(self.right)
         return self.left + " " * max(gap, 1) + self.right
+
+    @property
+    def is_rule(self) -> bool:
+        return not self.right and set(self.left) == {"-"}
 
     @property
     def text(self) -> str:

@@ -47,6 +47,11 @@ def _fitting_font(line: Line, width: int, size: int):  # noqa: ANN202 - PIL font
 
 def _draw_line(draw: ImageDraw.ImageDraw, line: Line, y: int, profile: PrinterProfile) -> None:
     width = profile.width_dots
+    if line.is_rule:  # a proportional "-" would stop short of the paper's edge
+        middle = y + line_height(profile) // 2
+        for x in range(0, width, 8):
+            draw.line((x, middle, x + 4, middle), fill=BLACK)
+        return
     font = _fitting_font(line, width, font_size(profile, line.large))
     left_width = font.getlength(line.left)
     x = {Align.LEFT: 0, Align.CENTER: (width - left_width) / 2, Align.RIGHT: width - left_width}

@@ -26,8 +26,8 @@ def shift_report(totals: ShiftTotals, kiosk: KioskIdentity, lang: str = "ru") ->
     doc.row(say(N_("Sales")), say.translator.number(count))
     doc.total(say(N_("Gross")), say.money(totals.gross()))
     if totals.refunds_amount is not None:
-        label = f"{say(N_('Refunds'))} x{totals.refunds_count}"
-        doc.row(label, say.money(-totals.refunds_amount))
+        refunds = say(N_("Refunds"))
+        doc.row(f"{refunds} x{totals.refunds_count}", say.money(-totals.refunds_amount))
     doc.total(say(N_("Net")), say.money(totals.net()))
     if totals.pending_receipts:
         doc.rule().row(say(N_("Receipts pending reprint")), str(totals.pending_receipts))
