@@ -85,7 +85,10 @@ def qr_image(data: str, module: int = QR_MODULE_DOTS) -> Image.Image:
         for x, dark in enumerate(row):
             if dark:
                 pixels[x, y] = BLACK
-    return small.resize((size * module, size * module), Image.Resampling.NEAREST)
+    scaled = small.resize((size * module, size * module), Image.Resampling.NEAREST)
+    padded = Image.new("1", (-(-scaled.width // 8) * 8, scaled.height), WHITE)  # whole bytes
+    padded.paste(scaled, (0, 0))
+    return padded
 
 
 def barcode_image(data: str, profile: PrinterProfile) -> Image.Image:
