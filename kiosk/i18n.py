@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime
@@ -26,7 +26,7 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "assets" / "locale"
 NATIVE_NAMES = {"en": "English", "ru": "Русский", "zh_Hans": "中文简体", "zh_Hant": "中文繁體"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> gettext.NullTranslations:
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language: {lang}")

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from kiosk.core.errors import InvalidInput
-from kiosk.core.messages import Message, N_
+from kiosk.core.messages import N_, Message
 
 MIN_DIGITS = 19
 MAX_DIGITS = 20

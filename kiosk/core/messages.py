@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext convention, recognised by Babel
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it here."""
     return message
 

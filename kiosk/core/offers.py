@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from kiosk.core.card import CardInfo, CardStatus
 from kiosk.core.errors import InvalidInput
-from kiosk.core.messages import Message, N_
+from kiosk.core.messages import N_, Message
 from kiosk.core.money import Money
 
 

@@ -13,7 +13,7 @@ from typing import Protocol
 from kiosk.core.card import CardInfo
 from kiosk.core.errors import Category, KioskError
 from kiosk.core.iccid import Iccid
-from kiosk.core.messages import Message, N_
+from kiosk.core.messages import N_, Message
 from kiosk.core.money import Money
 from kiosk.core.offers import Offer
 from kiosk.core.phone import Phone
