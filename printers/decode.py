@@ -29,6 +29,9 @@ _FIXED = {
 }
 
 
+_INVERT = bytes(255 - n for n in range(256))
+
+
 class DecodeError(ValueError):
     """The bytes are not a job this parser can vouch for."""
 
@@ -178,7 +181,7 @@ class EscPosParser:
 
     def _apply(self, key: tuple[int, int], params: bytes, items: list[Item]) -> None:
         state = self.state
-        prefix, command = key
+        prefix, _command = key
         if key == (ESC, ord("@")):
             self.state = _State()
         elif key == (ESC, ord("t")):
@@ -207,7 +210,7 @@ class EscPosParser:
         height = head[4] + 256 * head[5]
         end = pos + 8 + width_bytes * height
         self._need(end)
-        data = bytes(b ^ 0xFF for b in self.buffer[pos + 8 : end])  # PIL "1": set bit = white
+        data = self.buffer[pos + 8 : end].translate(_INVERT)  # PIL "1": set bit = white
         image = Image.frombytes("1", (width_bytes * 8, height), data)
         items.append(Raster(image, self.state.align))
         return end

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import struct
 from dataclasses import dataclass
 
 from escpos.constants import QR_ECLEVEL_M
@@ -27,6 +28,8 @@ CHINESE_ON, CHINESE_OFF = FS + b"&", FS + b"."
 GB18030 = "gb18030"
 _ALIGN = {Align.LEFT: 0, Align.CENTER: 1, Align.RIGHT: 2}
 FEED_BEFORE_CUT = 4
+INVERT = bytes(255 - n for n in range(256))
+RASTER_SLICE_ROWS = 960  # as python-escpos: some printers take no taller image
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,21 @@ def line_encoding(text: str, profile: PrinterProfile, current: str | None = None
     if profile.gb18030:
         return Encoding(GB18030)
     return Encoding(None)
+
+
+def raster_command(image: Image.Image) -> bytes:
+    """GS v 0 straight from a 1-bit image's packed bytes, in slices printers accept.
+
+    python-escpos's ``image()`` produces the same command but converts pixel by pixel,
+    which cost a third of a Chinese receipt's encoding time.
+    """
+    width_bytes = -(-image.width // 8)
+    out = []
+    for top in range(0, image.height, RASTER_SLICE_ROWS):
+        part = image.crop((0, top, width_bytes * 8, min(top + RASTER_SLICE_ROWS, image.height)))
+        data = part.tobytes().translate(INVERT)  # PIL "1": set bit = white
+        out.append(GS + b"v0\x00" + struct.pack("<HH", width_bytes, part.height) + data)
+    return b"".join(out)
 
 
 class _Writer:
@@ -77,7 +95,7 @@ class _Writer:
 
     def image(self, image: Image.Image, align: Align = Align.LEFT) -> None:
         self.set_style(_ALIGN[align], False, False)
-        self.printer.image(image, impl="bitImageRaster")
+        self.raw(raster_command(image))
 
     def flush_raster(self) -> None:
         if self.pending:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from printers.document import Align, Barcode, Block, Document, Qr, Row, Rule, Text
 from printers.profiles import PrinterProfile
@@ -29,6 +30,7 @@ def printable(text: str) -> str:
     return _CONTROL.sub(" ", text.translate(_SPACES))
 
 
+@lru_cache(maxsize=8192)
 def char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 

@@ -9,7 +9,7 @@ GB18030 Chinese font (Chinese-market models). That comes from configuration.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache
 
 from escpos.capabilities import CAPABILITIES
 
@@ -72,7 +72,7 @@ def _code_pages(declared: dict[str, str]) -> tuple[tuple[str, int], ...]:
     return tuple((CODECS[name], numbers[name]) for name in CODECS if name in numbers)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_profile(name: str) -> PrinterProfile:
     """The named python-escpos profile reduced to what the kiosk's output depends on."""
     data = CAPABILITIES["profiles"].get(name)

@@ -8,6 +8,7 @@ preview is drawn entirely from them, so the two cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import segno
 from barcode import Code128
@@ -35,13 +36,19 @@ def line_height(profile: PrinterProfile, large: bool = False) -> int:
     return font_size(profile, large) + 4 * (2 if large else 1)
 
 
-def _fitting_font(line: Line, width: int, size: int):  # noqa: ANN202 - PIL font type
-    """The largest font not above ``size`` at which the whole line fits ``width``."""
+@lru_cache(maxsize=4096)
+def text_width(text: str, size: int) -> float:
+    return cjk_font(size).getlength(text)
+
+
+def _fitting_size(line: Line, width: int, size: int) -> int:
+    """The largest font size not above ``size`` at which the whole line fits ``width``."""
     while True:
-        font = cjk_font(size)
-        used = font.getlength(line.left) + (font.getlength(" " + line.right) if line.right else 0)
+        used = text_width(line.left, size)
+        if line.right:
+            used += text_width(" " + line.right, size)
         if used <= width or size <= MIN_FONT:
-            return font
+            return size
         size -= 1
 
 
@@ -52,14 +59,15 @@ def _draw_line(draw: ImageDraw.ImageDraw, line: Line, y: int, profile: PrinterPr
         for x in range(0, width, 8):
             draw.line((x, middle, x + 4, middle), fill=BLACK)
         return
-    font = _fitting_font(line, width, font_size(profile, line.large))
-    left_width = font.getlength(line.left)
+    size = _fitting_size(line, width, font_size(profile, line.large))
+    font = cjk_font(size)
+    left_width = text_width(line.left, size)
     x = {Align.LEFT: 0, Align.CENTER: (width - left_width) / 2, Align.RIGHT: width - left_width}
     offsets = (0, 1) if line.bold else (0,)
     for dx in offsets:
         draw.text((int(x[line.align]) + dx, y), line.left, font=font, fill=BLACK)
         if line.right:
-            right_x = width - font.getlength(line.right) - (1 if line.bold else 0)
+            right_x = width - text_width(line.right, size) - (1 if line.bold else 0)
             draw.text((int(right_x) + dx, y), line.right, font=font, fill=BLACK)
 
 
@@ -78,14 +86,10 @@ def text_image(lines: Sequence[Line], profile: PrinterProfile) -> Image.Image:
 
 def qr_image(data: str, module: int = QR_MODULE_DOTS) -> Image.Image:
     code = segno.make(data, error="m", micro=False)
-    size = code.symbol_size(scale=1, border=2)[0]
-    small = Image.new("1", (size, size), WHITE)
-    pixels = small.load()
-    for y, row in enumerate(code.matrix_iter(scale=1, border=2)):
-        for x, dark in enumerate(row):
-            if dark:
-                pixels[x, y] = BLACK
-    scaled = small.resize((size * module, size * module), Image.Resampling.NEAREST)
+    rows = list(code.matrix_iter(scale=1, border=2))
+    pixels = bytes(0 if dark else 255 for row in rows for dark in row)
+    small = Image.frombytes("L", (len(rows[0]), len(rows)), pixels).convert("1")
+    scaled = small.resize((small.width * module, small.height * module), Image.Resampling.NEAREST)
     padded = Image.new("1", (-(-scaled.width // 8) * 8, scaled.height), WHITE)  # whole bytes
     padded.paste(scaled, (0, 0))
     return padded

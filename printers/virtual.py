@@ -8,6 +8,7 @@ offline, not answering, and power lost in the middle of a job. Demo mode prints 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
@@ -72,10 +73,8 @@ class VirtualPrinter:
     def stop(self) -> None:
         listener, self._listener = self._listener, None
         if listener is not None:
-            try:
+            with contextlib.suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             listener.close()
         with self._lock:
             for conn in list(self._connections):

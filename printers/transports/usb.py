@@ -7,6 +7,8 @@ add timeouts on every transfer and turn its errors (including "Resource busy") i
 
 from __future__ import annotations
 
+import contextlib
+
 from escpos.exceptions import DeviceNotFoundError, USBNotFoundError
 
 from printers.transports.base import Transport, TransportError
@@ -35,10 +37,8 @@ class UsbTransport(Transport):
 
     def close(self) -> None:
         if self._printer is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self._printer.close()
-            except Exception:  # noqa: BLE001 - a vanished device may fail to close; forget it
-                pass
             self._printer = None
 
     def _failed(self, exc: Exception) -> TransportError:

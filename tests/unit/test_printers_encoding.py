@@ -65,7 +65,9 @@ def received_items(job: bytes, profile_name: str):
 
 
 def same_image(a, b) -> bool:
-    return a.size == b.size and ImageChops.difference(a.convert("L"), b.convert("L")).getbbox() is None
+    if a.size != b.size:
+        return False
+    return ImageChops.difference(a.convert("L"), b.convert("L")).getbbox() is None
 
 
 @pytest.mark.parametrize("profile_name", PROFILES)
