@@ -15,7 +15,7 @@ from printers.layouts.common import Speaker, kiosk_header, support_footer
 def _identity(doc: Document, say: Speaker, sale: SaleRecord) -> None:
     doc.row(say(N_("Date")), say.when(sale.when))
     doc.row(say(N_("Transaction")), sale.transaction_id)
-    doc.row(say(N_("Card")), sale.iccid_masked)
+    doc.row(say(N_("SIM card")), sale.iccid_masked)
     if sale.phone_masked:
         doc.row(say(N_("Phone")), sale.phone_masked)
 

@@ -35,7 +35,7 @@ def refund_slip(refund: RefundRecord, when: datetime | None = None) -> Document:
     doc.row(say(N_("Transaction")), sale.transaction_id)
     if refund.refund_reference:
         doc.row(say(N_("Refund reference")), refund.refund_reference)
-    doc.row(say(N_("Card")), sale.iccid_masked)
+    doc.row(say(N_("SIM card")), sale.iccid_masked)
     doc.rule()
     doc.item(sale.offer.name(say.lang), say.money(sale.price.total))
     doc.row(say(N_("Paid by")), say.method(sale.payment.method))
