@@ -7,8 +7,10 @@ after the printer was power-cycled.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from abc import ABC, abstractmethod
+from typing import Any
 
 
 class TransportError(OSError):
@@ -21,16 +23,26 @@ class Transport(ABC):
 
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
+        self._handle: Any = None  # socket, serial port, file or USB device while open
 
     @property
-    @abstractmethod
-    def is_open(self) -> bool: ...
+    def is_open(self) -> bool:
+        return self._handle is not None
 
     @abstractmethod
     def open(self) -> None: ...
 
-    @abstractmethod
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Forget the connection; a vanished device may fail to close, which changes nothing."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            with contextlib.suppress(Exception):
+                handle.close()
+
+    def _open_handle(self) -> Any:
+        if self._handle is None:
+            raise TransportError("not open")
+        return self._handle
 
     @abstractmethod
     def write(self, data: bytes) -> None: ...

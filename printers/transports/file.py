@@ -21,11 +21,6 @@ class FileTransport(Transport):
     def __init__(self, path: str | Path, timeout_s: float = 5.0) -> None:
         super().__init__(timeout_s)
         self.path = Path(path)
-        self._file: BinaryIO | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self._file is not None
 
     @property
     def is_regular_file(self) -> bool:
@@ -38,25 +33,17 @@ class FileTransport(Transport):
         self.close()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("ab")
+            self._handle = self.path.open("ab")
         except OSError as exc:
             raise TransportError(f"cannot open {self.path}: {exc}") from exc
 
-    def close(self) -> None:
-        if self._file is not None:
-            try:
-                self._file.close()
-            finally:
-                self._file = None
-
     def write(self, data: bytes) -> None:
-        if self._file is None:
-            raise TransportError("not open")
+        file: BinaryIO = self._open_handle()
         try:
-            self._file.write(data)
-            self._file.flush()
+            file.write(data)
+            file.flush()
             if self.is_regular_file:
-                os.fsync(self._file.fileno())
+                os.fsync(file.fileno())
         except OSError as exc:
             self.close()
             raise TransportError(f"writing {self.path} failed: {exc}") from exc

@@ -7,8 +7,6 @@ add timeouts on every transfer and turn its errors (including "Resource busy") i
 
 from __future__ import annotations
 
-import contextlib
-
 from escpos.exceptions import DeviceNotFoundError, USBNotFoundError
 
 from printers.transports.base import Transport, TransportError
@@ -18,11 +16,6 @@ class UsbTransport(Transport):
     def __init__(self, vendor_id: int, product_id: int, timeout_s: float = 5.0) -> None:
         super().__init__(timeout_s)
         self.vendor_id, self.product_id = vendor_id, product_id
-        self._printer = None
-
-    @property
-    def is_open(self) -> bool:
-        return self._printer is not None
 
     def open(self) -> None:
         from escpos.printer import Usb  # pyusb is imported only where USB is used
@@ -33,32 +26,23 @@ class UsbTransport(Transport):
             printer.open()
         except (DeviceNotFoundError, USBNotFoundError, OSError, ValueError) as exc:
             raise TransportError(f"USB {self.vendor_id:04x}:{self.product_id:04x}: {exc}") from exc
-        self._printer = printer
-
-    def close(self) -> None:
-        if self._printer is not None:
-            with contextlib.suppress(Exception):
-                self._printer.close()
-            self._printer = None
+        self._handle = printer
 
     def _failed(self, exc: Exception) -> TransportError:
         self.close()
         return TransportError(f"USB {self.vendor_id:04x}:{self.product_id:04x}: {exc}")
 
     def write(self, data: bytes) -> None:
-        if self._printer is None:
-            raise TransportError("not open")
+        printer = self._open_handle()
         try:
-            self._printer._raw(data)
+            printer._raw(data)
         except Exception as exc:  # pyusb raises USBError/USBTimeoutError
             raise self._failed(exc) from exc
 
     def read_some(self, timeout_s: float) -> bytes:
-        if self._printer is None:
-            raise TransportError("not open")
-        device = self._printer.device
+        printer = self._open_handle()
         try:
-            data = device.read(self._printer.in_ep, 16, max(int(timeout_s * 1000), 1))
+            data = printer.device.read(printer.in_ep, 16, max(int(timeout_s * 1000), 1))
         except Exception as exc:
             if "timed out" in str(exc).lower() or getattr(exc, "errno", None) == 110:
                 return b""
