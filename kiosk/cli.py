@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "kiosk.config_cli",
     "kiosk.demo",
     "kiosk.journal.cli",
+    "printers.cli",
 )
 
 
