@@ -83,7 +83,7 @@ class OtpDesk:
     def _resend(self, live: Challenge, phone: str, now: datetime) -> Challenge:
         if live.attempts_left == 0:
             raise ApiError(
-                429, "otp_locked", Category.USER, "too many wrong codes for this card",
+                429, "otp_blocked", Category.USER, "too many wrong codes for this card",
                 retry_after_s=_seconds_until(live.expires_at, now),
             )
         if now < live.resend_after:

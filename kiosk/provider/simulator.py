@@ -274,21 +274,29 @@ class OperatorSimulator:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
+    def bind(self) -> OperatorSimulator:
+        """Open the listening socket, so ``url`` is known before serving starts."""
+        if self._server is None:
+            self._server = _Server((self._host, self._port), self)
+            event(log, "sim.listening", url=self.url)
+        return self
+
     def start(self) -> OperatorSimulator:
-        self._server = _Server((self._host, self._port), self)
+        """Serve in a background thread (tests, the demo)."""
+        server = self.bind()._server
+        assert server is not None
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="operator-sim", daemon=True
+            target=server.serve_forever, name="operator-sim", daemon=True
         )
         self._thread.start()
-        event(log, "sim.started", url=self.url)
         return self
 
     def serve_forever(self) -> None:
-        """Blocking, for the command line; Ctrl-C stops it."""
-        self._server = _Server((self._host, self._port), self)
-        event(log, "sim.started", url=self.url)
+        """Serve in this thread until interrupted (the command line)."""
+        server = self.bind()._server
+        assert server is not None
         try:
-            self._server.serve_forever()
+            server.serve_forever()
         finally:
             self._close()
 

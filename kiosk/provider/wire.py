@@ -124,23 +124,24 @@ class Obj:
         self.data = data
         self.where = where
 
-    def _at(self, name: str) -> str:
+    def at(self, name: str) -> str:
+        """The JSON path of a field, for error messages."""
         return f"{self.where}.{name}"
 
     def _get(self, name: str, optional: bool) -> Any:
         if name not in self.data:
             if optional:
                 return None
-            raise WireError(self._at(name), "missing")
+            raise WireError(self.at(name), "missing")
         value = self.data[name]
         if value is None and not optional:
-            raise WireError(self._at(name), "must not be null")
+            raise WireError(self.at(name), "must not be null")
         return value
 
     def str(self, name: str, optional: bool = False) -> str | None:
         value = self._get(name, optional)
         if value is not None and (not isinstance(value, str) or not value):
-            raise WireError(self._at(name), "expected a non-empty string")
+            raise WireError(self.at(name), "expected a non-empty string")
         return value
 
     def req_str(self, name: str) -> str:
@@ -151,9 +152,9 @@ class Obj:
         if value is None:
             return None
         if not isinstance(value, int) or isinstance(value, bool):
-            raise WireError(self._at(name), "expected an integer")
+            raise WireError(self.at(name), "expected an integer")
         if minimum is not None and value < minimum:
-            raise WireError(self._at(name), f"must be at least {minimum}")
+            raise WireError(self.at(name), f"must be at least {minimum}")
         return value
 
     def req_int(self, name: str, minimum: int | None = 0) -> int:
@@ -165,29 +166,29 @@ class Obj:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise WireError(self._at(name), "expected true or false")
+            raise WireError(self.at(name), "expected true or false")
         return value
 
     def obj(self, name: str) -> Obj:
-        return Obj(self._get(name, optional=False), self._at(name))
+        return Obj(self._get(name, optional=False), self.at(name))
 
     def opt_obj(self, name: str) -> Obj | None:
         value = self._get(name, optional=True)
-        return None if value is None else Obj(value, self._at(name))
+        return None if value is None else Obj(value, self.at(name))
 
     def items(self, name: str) -> Iterator[tuple[str, Any]]:
         value = self._get(name, optional=False)
         if not isinstance(value, list):
-            raise WireError(self._at(name), "expected a list")
+            raise WireError(self.at(name), "expected a list")
         for index, item in enumerate(value):
-            yield f"{self._at(name)}[{index}]", item
+            yield f"{self.at(name)}[{index}]", item
 
     def enum(self, name: str, enum_type: type[E]) -> E:
         text = self.req_str(name)
         try:
             return enum_type(text)
         except ValueError:
-            raise WireError(self._at(name), f"unknown value {text!r}") from None
+            raise WireError(self.at(name), f"unknown value {text!r}") from None
 
     def money(self, name: str) -> Money:
         amount = self.obj(name)
@@ -195,7 +196,7 @@ class Obj:
         try:
             return Money(minor, amount.req_str("currency"))
         except ValueError as exc:
-            raise WireError(amount._at("currency"), str(exc)) from None
+            raise WireError(amount.at("currency"), str(exc)) from None
 
     def time(self, name: str, optional: bool = False) -> datetime | None:
         text = self.str(name, optional)
@@ -204,9 +205,9 @@ class Obj:
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise WireError(self._at(name), "expected an RFC 3339 time") from None
+            raise WireError(self.at(name), "expected an RFC 3339 time") from None
         if moment.tzinfo is None:
-            raise WireError(self._at(name), "the time has no UTC offset")
+            raise WireError(self.at(name), "the time has no UTC offset")
         return moment
 
     def req_time(self, name: str) -> datetime:
@@ -219,7 +220,7 @@ class Obj:
         value = self.obj(name)
         for lang, text in value.data.items():
             if not isinstance(text, str):
-                raise WireError(value._at(lang), "expected a string")
+                raise WireError(value.at(lang), "expected a string")
         return dict(value.data)
 
 
@@ -262,7 +263,7 @@ def _local(obj: Obj, name: str) -> datetime:
     try:
         return datetime.strptime(text, LOCAL_FORMAT)
     except ValueError:
-        raise WireError(obj._at(name), "expected local time YYYY-MM-DDTHH:MM:SS") from None
+        raise WireError(obj.at(name), "expected local time YYYY-MM-DDTHH:MM:SS") from None
 
 
 def _clock(obj: Obj, name: str) -> time | None:
@@ -272,7 +273,7 @@ def _clock(obj: Obj, name: str) -> time | None:
     try:
         return time.fromisoformat(text)
     except ValueError:
-        raise WireError(obj._at(name), "expected HH:MM") from None
+        raise WireError(obj.at(name), "expected HH:MM") from None
 
 
 def decode_window(obj: Obj) -> Window:
@@ -315,7 +316,7 @@ def decode_promotion(obj: Obj) -> Promotion:
         try:
             kinds.append(OfferKind(text))
         except ValueError:
-            raise WireError(obj._at("offer_kinds"), f"unknown offer kind {text!r}") from None
+            raise WireError(obj.at("offer_kinds"), f"unknown offer kind {text!r}") from None
     with core_rules(obj):
         return Promotion(
             id=obj.req_str("id"),
