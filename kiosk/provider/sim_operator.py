@@ -299,7 +299,7 @@ class SimOperator:
             if entry.status is not RenewalStatus.APPLIED:
                 raise operational_error(
                     409, "renewal_not_cancellable", f"a {entry.status.value} renewal cannot be "
-                    "cancelled", status=entry.status.value,
+                    "cancelled", renewal_status=entry.status.value,
                 )
             card = self.store.card(entry.iccid)
             assert card is not None  # cards are never deleted

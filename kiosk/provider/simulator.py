@@ -286,7 +286,7 @@ class OperatorSimulator:
         server = self.bind()._server
         assert server is not None
         self._thread = threading.Thread(
-            target=server.serve_forever, name="operator-sim", daemon=True
+            target=server.serve_forever, args=(0.05,), name="operator-sim", daemon=True
         )
         self._thread.start()
         return self
