@@ -15,6 +15,7 @@ import requests
 
 from kiosk.provider.client import OperatorClient
 from kiosk.provider.demo_data import DEMO_KIOSK_ID, DEMO_KIOSK_KEY
+from kiosk.provider.signing import sign_headers
 from kiosk.provider.simulator import OperatorSimulator
 
 
@@ -44,3 +45,12 @@ def add_fault(sim: OperatorSimulator, **fault: Any) -> None:
     """Switch a fault on over the simulator's test endpoint, as an outside test would."""
     answer = requests.post(f"{sim.url}/_sim/faults", json=fault, timeout=5)
     answer.raise_for_status()
+
+
+def signed_request(
+    sim: OperatorSimulator, method: str, target: str, body: bytes = b"", **headers: str
+) -> requests.Response:
+    """A raw request signed as the demo kiosk: for what the client would never send."""
+    signature = sign_headers(DEMO_KIOSK_KEY, DEMO_KIOSK_ID, method, target, body)
+    return requests.request(method, sim.url + target, data=body, timeout=5,
+                            headers=signature | {"Content-Type": "application/json"} | headers)

@@ -18,9 +18,14 @@ from kiosk.provider import demo_data as demo
 from kiosk.provider.client import OperatorClient
 from kiosk.provider.client_messages import BAD_ANSWER
 from kiosk.provider.clock import SimClock
-from kiosk.provider.signing import sign_headers
 from kiosk.provider.sim_faults import Fault, FaultKind
-from kiosk.provider.testing import add_fault, client_for, running_simulator, sent_code
+from kiosk.provider.testing import (
+    add_fault,
+    client_for,
+    running_simulator,
+    sent_code,
+    signed_request,
+)
 
 NOW = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 ACTIVE = Iccid.parse(demo.ICCID_ACTIVE)
@@ -227,10 +232,8 @@ def test_unreadable_renewal_answers_are_an_unknown_outcome(sim, client):
 
 
 def test_a_fault_for_one_request_by_header(sim):
-    target = f"/v1/cards/{demo.ICCID_ACTIVE}"
-    headers = sign_headers(demo.DEMO_KIOSK_KEY, demo.DEMO_KIOSK_ID, "GET", target, b"")
-    answer = requests.get(sim.url + target, timeout=5,
-                          headers=headers | {"X-Sim-Fault": "server_error,status=504"})
+    answer = signed_request(sim, "GET", f"/v1/cards/{demo.ICCID_ACTIVE}",
+                            **{"X-Sim-Fault": "server_error,status=504"})
     assert answer.status_code == 504
     assert answer.json()["error"]["category"] == "transient"
 
