@@ -55,6 +55,16 @@ def create(client, tx, verification):
                                  verification.verification_token, None)
 
 
+def outcome_unknown_under(sim, client, kind, tx):
+    """Create ``tx`` while every create meets ``kind``: the client must say it does not know."""
+    verification = token(sim, client)
+    add_fault(sim, kind=kind, method="POST", path="/v1/renewals", count=None)
+    with pytest.raises(RenewalOutcomeUnknown) as caught:
+        create(client, tx, verification)
+    requests.delete(f"{sim.url}/_sim/faults", timeout=5)
+    return caught.value, verification
+
+
 def resolve(client, tx):
     """Read the renewal back until the operator has it, as start-up recovery polls."""
     for _ in range(100):
@@ -73,13 +83,9 @@ def faults_left(sim):
 
 
 def test_applied_but_answer_lost_is_unknown_then_resolved_by_our_id(sim, client):
-    verification = token(sim, client)
-    add_fault(sim, kind="drop_after", method="POST", path="/v1/renewals", count=None)
-    with pytest.raises(RenewalOutcomeUnknown) as caught:
-        create(client, "tx-lost", verification)
-    assert caught.value.details == {"transaction_id": "tx-lost"}
-    assert caught.value.category is Category.TRANSIENT
-    requests.delete(f"{sim.url}/_sim/faults", timeout=5)
+    unknown, verification = outcome_unknown_under(sim, client, "drop_after", "tx-lost")
+    assert unknown.details == {"transaction_id": "tx-lost"}
+    assert unknown.category is Category.TRANSIENT
 
     found = client.get_renewal("tx-lost")
     assert found.status is RenewalStatus.APPLIED
@@ -100,11 +106,7 @@ def test_one_lost_answer_is_cured_by_the_idempotent_retry(sim, client):
 
 
 def test_dropped_before_processing_is_unknown_and_nothing_was_applied(sim, client):
-    verification = token(sim, client)
-    add_fault(sim, kind="drop_before", method="POST", path="/v1/renewals", count=None)
-    with pytest.raises(RenewalOutcomeUnknown):
-        create(client, "tx-dropped", verification)
-    requests.delete(f"{sim.url}/_sim/faults", timeout=5)
+    outcome_unknown_under(sim, client, "drop_before", "tx-dropped")
     assert client.get_renewal("tx-dropped") is None
     assert sim.ledger() == []
 
@@ -219,11 +221,7 @@ def test_one_bad_read_is_retried(sim, client):
 
 
 def test_unreadable_renewal_answers_are_an_unknown_outcome(sim, client):
-    verification = token(sim, client)
-    add_fault(sim, kind="wrong_currency", method="POST", path="/v1/renewals", count=None)
-    with pytest.raises(RenewalOutcomeUnknown):
-        create(client, "tx-garbled", verification)
-    requests.delete(f"{sim.url}/_sim/faults", timeout=5)
+    outcome_unknown_under(sim, client, "wrong_currency", "tx-garbled")
     assert client.get_renewal("tx-garbled").status is RenewalStatus.APPLIED
     assert len(sim.ledger()) == 1
 
