@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 JSON_TYPE = "application/json; charset=utf-8"
 FAULT_HEADER = "X-Sim-Fault"
+MAX_BODY = 64 * 1024
 Answer = tuple[int, Any]
 Route = tuple[str, re.Pattern[str], Callable[..., Answer]]
 
@@ -146,11 +147,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._handle("PUT")
 
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
     def _handle(self, method: str) -> None:
         sim = self.server.sim
         target = self.path
         path, _, query = target.partition("?")
-        length = int(self.headers.get("Content-Length") or 0)
+        length = self._body_length()
+        if length is None:
+            self.close_connection = True  # the unread body would garble the next request
+            error = operational_error(413, "bad_request", f"a body is 0 to {MAX_BODY} bytes")
+            self._send(413, error.envelope())
+            return
         body = self.rfile.read(length) if length else b""
         if path.startswith("/_sim/"):
             self._test_endpoint(method, path, query, body)
@@ -183,6 +192,13 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(status, payload)
         event(log, "sim.request", method=method, path=redact_text(path), http_code=status)
+
+    def _body_length(self) -> int | None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            return None
+        return length if 0 <= length <= MAX_BODY else None
 
     def _header_faults(self) -> list[Fault]:
         spec = self.headers.get(FAULT_HEADER)

@@ -145,3 +145,31 @@ def test_the_command_refuses_bad_options(tmp_path):
     )
     assert result.returncode == 2
     assert "kind must be one of" in result.stderr
+
+
+def test_malformed_requests_get_a_clear_refusal(sim):
+    too_big = requests.post(sim.url + TARGET, data=b"x" * 70_000, timeout=5)
+    assert (too_big.status_code, too_big.json()["error"]["code"]) == (413, "bad_request")
+    headers = sign_headers(demo.DEMO_KIOSK_KEY, demo.DEMO_KIOSK_ID, "POST", TARGET, b"{nope")
+    not_json = requests.post(sim.url + TARGET, data=b"{nope", headers=headers, timeout=5)
+    assert (not_json.status_code, not_json.json()["error"]["code"]) == (400, "bad_request")
+    headers = sign_headers(demo.DEMO_KIOSK_KEY, demo.DEMO_KIOSK_ID, "PATCH", TARGET, b"{}")
+    wrong_method = requests.patch(sim.url + TARGET, data=b"{}", headers=headers, timeout=5)
+    assert (wrong_method.status_code, wrong_method.json()["error"]["code"]) == (
+        405, "method_not_allowed")
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    (b'{"transaction_id": "spaces are not allowed"}', None),
+    (b'{"transaction_id": "tx-1"}', "$.iccid"),
+    (b'{"transaction_id": "tx-1", "iccid": 8970199}', "$.iccid"),
+    (b"[]", None),
+])
+def test_a_malformed_renewal_request_is_refused_and_records_nothing(sim, body, field):
+    headers = sign_headers(demo.DEMO_KIOSK_KEY, demo.DEMO_KIOSK_ID, "POST", "/v1/renewals", body)
+    answer = requests.post(sim.url + "/v1/renewals", data=body, headers=headers, timeout=5)
+    error = answer.json()["error"]
+    assert (answer.status_code, error["code"], error["category"]) == (
+        400, "bad_request", "operational")
+    assert error["details"].get("field") == field
+    assert sim.ledger() == []
