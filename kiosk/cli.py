@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "kiosk.demo",
     "kiosk.journal.cli",
     "printers.cli",
+    "kiosk.provider.cli",
 )
 
 
