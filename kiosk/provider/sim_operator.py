@@ -27,6 +27,7 @@ from kiosk.core.offers import Offer
 from kiosk.core.phone import Phone, mask_e164
 from kiosk.core.promotions import PromoKind, Promotion, applicable, discount_for
 from kiosk.core.renewal import OtpChallenge, RenewalStatus
+from kiosk.faults import crash_point
 from kiosk.logs import event
 from kiosk.provider import wire
 from kiosk.provider.demo_data import OFFERS, PLANS, PROMOTIONS
@@ -191,6 +192,9 @@ class SimOperator:
                         "this transaction id was used with a different request",
                     )
                 return 200, self.renewal_json(existing)
+            # In the demo the simulator shares the kiosk's process: dying here is the kiosk
+            # dying after its request went out and before the operator applied it.
+            crash_point("after_renewal_sent")
             entry = self._new_renewal(kiosk_id, transaction_id, request, outcome)
             return 201, self.renewal_json(entry)
 
