@@ -30,17 +30,23 @@ REASONS = {
     "unreadable": N_("This barcode contains characters a card number never has."),
     "not_a_card": N_("This barcode does not carry a SIM card number."),
     "conflict": N_("This barcode names more than one card."),
-    "iccid_length": N_("The number in this barcode has {count} digits; a card number has 19 or 20."),
+    "iccid_length": N_(
+        "The number in this barcode has {count} digits; a card number has 19 or 20."
+    ),
     "iccid_prefix": N_("The number in this barcode is not a SIM card number."),
     "iccid_check_digit": N_("The card number in this barcode fails its check digit."),
     "phone": N_("The phone number in this barcode is not valid."),
 }
 
-ICCID_KEYS = frozenset({"iccid", "icc", "iccidno", "iccidnumber", "simiccid", "sim", "simno",
-                        "simnumber", "cardnumber", "cardno"})
-PHONE_KEYS = frozenset({"msisdn", "phone", "phoneno", "phonenumber", "tel", "telephone", "mobile",
-                        "number", "телефон", "номер", "手机号", "手机号码", "电话", "號碼", "电话号码",
-                        "電話", "電話號碼"})
+# Labels compared after dropping case, spaces and punctuation ("SIM No." -> "simno").
+ICCID_KEYS = frozenset(
+    {"iccid", "icc", "iccidno", "iccidnumber", "simiccid", "sim", "simno", "simnumber",
+     "cardnumber", "cardno"}
+)
+PHONE_KEYS = frozenset(
+    {"msisdn", "phone", "phoneno", "phonenumber", "tel", "telephone", "mobile", "number",
+     "телефон", "номер", "手机号", "手机号码", "电话", "电话号码", "號碼", "電話", "電話號碼"}
+)
 
 # Tab, line feed, carriage return and GS (the field separator GS1 codes use) separate fields;
 # any other unprintable character means the payload is binary, not a card.
