@@ -128,9 +128,9 @@ def background(rng: np.random.Generator, size: tuple[int, int] = FRAME_SIZE) -> 
 def render_scene(card: CardArt | None, pose: Pose, rng: np.random.Generator,
                  backdrop: np.ndarray | None = None) -> np.ndarray:
     """One BGR camera frame showing ``card`` (or nothing) in ``pose``."""
-    frame = (backdrop if backdrop is not None else background(rng)).astype(np.float32)
+    frame = (backdrop if backdrop is not None else background(rng)).copy()
     if card is not None:
-        frame = _place(frame, card, pose)
+        _place(frame, card, pose)
     return _optics(frame, pose, rng)
 
 
@@ -153,38 +153,41 @@ def _homography(card: CardArt, pose: Pose) -> np.ndarray:
     return cv2.getPerspectiveTransform(flat, card_corners(pose, (w, h)))
 
 
-def _place(frame: np.ndarray, card: CardArt, pose: Pose) -> np.ndarray:
+def _place(frame: np.ndarray, card: CardArt, pose: Pose) -> None:
     size = (frame.shape[1], frame.shape[0])
     matrix = _homography(card, pose)
     warped = cv2.warpPerspective(card.image, matrix, size, flags=cv2.INTER_AREA)
     mask = cv2.warpPerspective(np.full(card.image.shape[:2], 255, np.uint8), matrix, size)
-    alpha = (mask.astype(np.float32) / 255)[:, :, None]
-    frame = frame * (1 - alpha) + warped.astype(np.float32) * alpha
+    np.copyto(frame, warped, where=(mask > 127)[:, :, None])
     if pose.glare > 0:
-        frame += _glare(card, pose, size)[:, :, None] * alpha
-    return frame
+        spot = cv2.warpPerspective(_glare_spot(card, pose), matrix, size)
+        cv2.add(frame, cv2.merge([spot, spot, spot]), dst=frame)
 
 
-def _glare(card: CardArt, pose: Pose, size: tuple[int, int]) -> np.ndarray:
+def _glare_spot(card: CardArt, pose: Pose) -> np.ndarray:
+    """A soft reflection, drawn small and enlarged (its blur is wide, so detail is not lost)."""
     h, w = card.image.shape[:2]
-    spot = np.zeros((h, w), np.float32)
-    centre = (int(pose.glare_at[0] * w), int(pose.glare_at[1] * h))
-    cv2.ellipse(spot, centre, (w // 7, h // 9), 30, 0, 360, 1.0, -1)
-    spot = cv2.GaussianBlur(spot, (0, 0), w / 25) * pose.glare * 255
-    return cv2.warpPerspective(spot, _homography(card, pose), size)
+    small = np.zeros((h // 8, w // 8), np.float32)
+    centre = (int(pose.glare_at[0] * w / 8), int(pose.glare_at[1] * h / 8))
+    cv2.ellipse(small, centre, (w // 56, h // 72), 30, 0, 360, 1.0, -1)
+    small = cv2.GaussianBlur(small, (0, 0), w / 200)
+    spot = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.clip(spot * pose.glare * 255, 0, 255).astype(np.uint8)
 
 
 def _optics(frame: np.ndarray, pose: Pose, rng: np.random.Generator) -> np.ndarray:
     if pose.motion_px >= 1:
         length = round(pose.motion_px)
-        kernel = np.full((1, length), 1.0 / length, np.float32)
-        frame = cv2.filter2D(frame, -1, kernel)
+        frame = cv2.filter2D(frame, -1, np.full((1, length), 1.0 / length, np.float32))
     if pose.blur_sigma > 0:
         frame = cv2.GaussianBlur(frame, (0, 0), pose.blur_sigma)
-    frame = 128 + (frame - 128) * pose.contrast
+    frame = cv2.convertScaleAbs(frame, alpha=pose.contrast, beta=128 * (1 - pose.contrast))
     if pose.noise_sigma > 0:
-        frame += rng.normal(0, pose.noise_sigma, frame.shape).astype(np.float32)
-    return np.clip(frame, 0, 255).astype(np.uint8)
+        noise = np.empty(frame.shape, np.int16)
+        cv2.setRNGSeed(int(rng.integers(2**31)))
+        cv2.randn(noise, 0, pose.noise_sigma)
+        frame = np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
+    return frame
 
 
 CONDITIONS = ("rotation", "perspective", "blur", "noise", "low_contrast", "glare", "small")
