@@ -16,6 +16,7 @@ from kiosk import __version__, logs
 
 COMMAND_MODULES = (
     "kiosk.config_cli",
+    "kiosk.scanner.cli",
 )
 
 
