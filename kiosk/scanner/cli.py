@@ -11,7 +11,7 @@ from pathlib import Path
 
 import cv2
 
-from kiosk.core.card_payload import CardIdentity, PayloadRejected
+from kiosk.core.card_payload import CardIdentity
 from kiosk.core.messages import N_, Message
 from kiosk.i18n import LANGUAGES, Translator
 from kiosk.scanner.confirm import ReadConfirmer, ScanRead, ScanRejected
@@ -42,15 +42,13 @@ def scan_file(path: Path, pipeline: DecodePipeline) -> FileOutcome:
     """The first card read in a picture or video, else the most telling reason."""
     image = cv2.imread(str(path)) if path.is_file() else None
     frames = [image] if image is not None else _video_frames(path)
-    confirmer = ReadConfirmer()
+    # A still picture has one frame: it cannot be seen twice, so one sighting confirms.
+    confirmer = ReadConfirmer(agreeing_reads=1 if image is not None else 2)
     rejection: Message | None = None
     opened = False
     for number, frame in enumerate(frames):
         opened = True
-        decoded = pipeline.decode(frame)
-        report = confirmer.offer(decoded)
-        if report is None and image is not None:
-            report = _lone_rejection(decoded)
+        report = confirmer.offer(pipeline.decode(frame))
         if isinstance(report, ScanRead):
             return FileOutcome(path, read=report, frame=number)
         if isinstance(report, ScanRejected):
@@ -58,14 +56,6 @@ def scan_file(path: Path, pipeline: DecodePipeline) -> FileOutcome:
     if not opened:
         return FileOutcome(path, rejection=Message(UNREADABLE_FILE))
     return FileOutcome(path, rejection=rejection or Message(NOTHING_FOUND))
-
-
-def _lone_rejection(decoded: list) -> ScanRejected | None:
-    """A still picture has one frame: show its rejection without waiting for a second."""
-    for item in decoded:
-        if isinstance(item.outcome, PayloadRejected):
-            return ScanRejected(item.outcome, item.candidate.symbology, item.candidate.backend)
-    return None
 
 
 def _video_frames(path: Path):
