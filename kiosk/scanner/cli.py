@@ -15,7 +15,7 @@ from kiosk.core.card_payload import CardIdentity
 from kiosk.core.messages import N_, Message
 from kiosk.i18n import LANGUAGES, Translator
 from kiosk.scanner.confirm import ReadConfirmer, ScanRead, ScanRejected
-from kiosk.scanner.pipeline import DecodePipeline, Guide
+from kiosk.scanner.pipeline import DecodePipeline
 
 NOTHING_FOUND = N_("No card barcode found.")
 UNREADABLE_FILE = N_("This file is not a picture or a video that can be opened.")
@@ -73,7 +73,7 @@ def _video_frames(path: Path):
 
 
 def run(args: argparse.Namespace) -> int:
-    pipeline = DecodePipeline(Guide(0, 0, 1, 1))
+    pipeline = DecodePipeline()
     translator = Translator(args.lang)
     outcomes = [scan_file(path, pipeline) for path in args.paths]
     rows = [_row(o, args.show, translator) for o in outcomes]
