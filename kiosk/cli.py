@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "kiosk.journal.cli",
     "printers.cli",
     "kiosk.provider.cli",
+    "kiosk.scanner.cli",
 )
 
 
