@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.config import Config
 from kiosk.core.sale import KioskIdentity, PaymentMethod
-from kiosk.flow.checkout import Checkout
+from kiosk.flow.checkout import Checkout, Retry
 from kiosk.flow.engine import Engine, EngineSettings
 from kiosk.flow.ports import OperatorPort, ReceiptPrinterPort
 from kiosk.flow.recovery import Recovered, recover
@@ -33,10 +33,14 @@ class Kiosk:
     printer: ReceiptPrinterPort
     simulators: dict[str, Any] = field(default_factory=dict)
     _closers: list = field(default_factory=list)
+    retry: Retry = field(default_factory=Retry)
 
     def checkout_for(self, method: PaymentMethod | str) -> Checkout:
-        port = self.payments[PaymentMethod(method)]
-        return Checkout(self.journal, port, self.operator, self.printer, self.identity)
+        return self._checkout(self.payments[PaymentMethod(method)])
+
+    def _checkout(self, port: PaymentPort) -> Checkout:
+        return Checkout(self.journal, port, self.operator, self.printer, self.identity,
+                        retry=self.retry)
 
     def engine(self, runner: Runner) -> Engine:
         c = self.config
@@ -51,8 +55,7 @@ class Kiosk:
             e_receipt_base_url=c["kiosk.e_receipt_base_url"],
         )
         return Engine(settings, self.operator, self.payments, self.printer, self.journal,
-                      lambda port: Checkout(self.journal, port, self.operator, self.printer,
-                                            self.identity), runner)
+                      self._checkout, runner)
 
     def recover(self) -> list[Recovered]:
         return recover(self.journal, self.checkout_for)

@@ -18,6 +18,9 @@ COMMAND_MODULES = (
     "kiosk.config_cli",
     "kiosk.demo",
     "kiosk.journal.cli",
+    "printers.cli",
+    "kiosk.provider.cli",
+    "kiosk.scanner.cli",
 )
 
 

@@ -90,6 +90,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "path": Field(str, ""),
         "timeout_s": Field((int, float), 5.0, min=0.5, max=60),
         "refuse_sale_when_unavailable": Field(bool, False),
+        "gb18030": Field(bool, False),  # the printer has a Chinese font (Chinese-market model)
+        "clerk_language": Field(str, "ru", choices=LANGUAGES),
     },
     "scanner": {
         "source": Field(str, "demo"),

@@ -149,8 +149,12 @@ def _final(view: View) -> str:
 
 
 def _print_receipt(kiosk, view: View, out: TextIO) -> None:
-    if view.result is None:
+    """What the demo's virtual printer really received, decoded back from its ESC/POS bytes
+    (lines drawn as images, such as Chinese, show as a placeholder)."""
+    virtual = getattr(kiosk.printer, "virtual", None)
+    if view.result is None or virtual is None or not virtual.jobs:
         return
-    receipt = getattr(kiosk.printer, "last_receipt_text", None)
-    if receipt:
-        out.write("----- receipt -----\n" + receipt() + "\n-------------------\n")
+    out.write("----- receipt (as the printer received it) -----\n")
+    for line in virtual.jobs[-1].text_lines:
+        out.write(f"  {line}\n")
+    out.write("-------------------------------------------------\n")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the kiosk needs on Debian 12: system packages, the virtualenv at .venv,
 # the Python dependencies and the compiled translation catalogs. Safe to run again: each step
-# is skipped when what it makes is already there and up to date.
+# is skipped when what it makes is already there and up to date (the Python step reruns
+# when pyproject.toml or the set of top-level packages changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,7 @@ install_python_packages() {
     fi
     local stamp=.venv/.kiosk-deps
     local want
-    want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    want=$({ cat pyproject.toml; ls -d -- */__init__.py; } | sha256sum | cut -d' ' -f1)
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         log "installing Python dependencies into .venv"
         .venv/bin/python -m pip install -q --upgrade pip

@@ -1,0 +1,97 @@
+"""The demo camera: a generated video of demo cards being shown to the kiosk, looped.
+
+Written once under the data directory (never committed: it is a build product of the seed and
+the card list) and reused while the card list stays the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from kiosk.scanner import samples
+
+DEMO_SYMBOLOGIES = ("code128", "qr", "datamatrix")
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One card's pass in front of the camera: frame numbers in the video."""
+
+    iccid: str
+    symbology: str
+    enters_view: int  # first frame with the whole barcode inside the picture
+    leaves: int  # first frame after it is gone
+
+
+def demo_video(data_dir: Path, iccids: Sequence[str] | None = None, seed: int = 1) -> Path:
+    """The demo video for ``iccids`` (default: the built-in sample cards), made on first use."""
+    iccids = tuple(iccids or samples.DEFAULT_DEMO_ICCIDS)
+    tag = hashlib.sha256(f"{seed}:{','.join(iccids)}".encode()).hexdigest()[:12]
+    path = data_dir / "scanner" / f"demo-cards-{tag}.avi"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part.avi")
+        write_card_video(partial, iccids, np.random.default_rng(seed))
+        partial.replace(path)
+    return path
+
+
+def write_card_video(path: Path, iccids: Sequence[str], rng: np.random.Generator,
+                     fps: float = 15.0, symbologies: Sequence[str] = DEMO_SYMBOLOGIES,
+                     hold_frames: int = 30) -> list[Appearance]:
+    """An MJPG video where each card slides in, is held still (a little shaky), and leaves."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, samples.FRAME_SIZE)
+    if not writer.isOpened():
+        raise OSError(f"cannot write video {path}")
+    appearances, frame_number = [], 0
+    try:
+        for index, iccid in enumerate(iccids):
+            symbology = symbologies[index % len(symbologies)]
+            frames, enters = card_pass(iccid, symbology, rng, hold_frames)
+            for frame in frames:
+                writer.write(frame)
+            appearances.append(Appearance(iccid, symbology, frame_number + enters,
+                                          frame_number + len(frames)))
+            frame_number += len(frames)
+    finally:
+        writer.release()
+    return appearances
+
+
+def card_pass(iccid: str, symbology: str, rng: np.random.Generator,
+              hold_frames: int = 30) -> tuple[list[np.ndarray], int]:
+    """Frames of one card's pass and the index of the first with the barcode fully in view."""
+    card = samples.render_card(iccid, symbology, rng)
+    backdrop = samples.background(rng)
+    rest = samples.Pose(center=(640 + rng.uniform(-60, 60), 360 + rng.uniform(-30, 30)),
+                        width_px=rng.uniform(680, 820), rotation_deg=rng.uniform(-10, 10))
+    poses = [None] * 6 + _entry(rest, steps=10) + _hold(rest, hold_frames, rng)
+    poses += [replace(p, motion_px=0) for p in _entry(rest, steps=6)[::-1]] + [None] * 4
+    frames, enters = [], -1
+    for number, pose in enumerate(poses):
+        shown = card if pose is not None else None
+        frames.append(samples.render_scene(shown, pose or rest, rng, backdrop))
+        if enters < 0 and pose is not None and samples.symbol_in_view(card, pose):
+            enters = number
+    return frames, enters
+
+
+def _entry(rest: samples.Pose, steps: int) -> list[samples.Pose]:
+    """A hand slowing down as it brings the card under the camera (ease-out from the right)."""
+    start_x = rest.center[0] + 1100
+    xs = [rest.center[0] + (start_x - rest.center[0]) * (1 - t / steps) ** 2
+          for t in range(steps + 1)]
+    return [replace(rest, center=(x, rest.center[1]), motion_px=0.5 * abs(x - x_next))
+            for x, x_next in zip(xs, [*xs[1:], xs[-1]], strict=True)]
+
+
+def _hold(rest: samples.Pose, frames: int, rng: np.random.Generator) -> list[samples.Pose]:
+    return [replace(rest, center=(rest.center[0] + rng.normal(0, 2), rest.center[1]
+                                  + rng.normal(0, 2)), motion_px=abs(rng.normal(0, 1)))
+            for _ in range(frames)]

@@ -1,0 +1,78 @@
+"""Find a linear barcode in a picture and straighten it: the rescue for turned, small and
+blurred Code128.
+
+Decoders scan along pixel rows, so a Code128 turned more than about 20 degrees, or with bars
+only one pixel wide, is lost even when it is plainly visible. Bars have a physical signature
+that survives blur and noise: a patch where intensity changes strongly in one direction and
+not at all in the other (high energy, high coherence of the gradient structure tensor). Found
+on a 1/4-size copy (well under a millisecond), it gives the barcode's centre, direction and
+length; the crop is then rotated upright and enlarged, and the bars are averaged along their
+length, which lifts them out of sensor noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+_SCALE = 4
+_WINDOW = 7
+_CROP_LENGTH_PX = 640  # a straightened barcode is drawn about this long: 3+ px per module
+
+
+@dataclass(frozen=True)
+class LinearRegion:
+    centre: tuple[float, float]
+    angle_deg: float  # direction of the intensity gradient, across the bars
+    length_px: float
+
+
+def find_linear_barcode(gray: np.ndarray) -> LinearRegion | None:
+    """The most bar-like patch of ``gray``, or None when nothing looks like bars."""
+    small = cv2.resize(gray, None, fx=1 / _SCALE, fy=1 / _SCALE, interpolation=cv2.INTER_AREA)
+    small = small.astype(np.float32)
+    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
+    j11, j22, j12 = (cv2.boxFilter(m, -1, (_WINDOW, _WINDOW)) for m in (gx * gx, gy * gy, gx * gy))
+    energy = j11 + j22
+    coherence = np.sqrt((j11 - j22) ** 2 + 4 * j12 ** 2) / (energy + 1e-3)
+    score = cv2.blur(coherence * np.sqrt(energy), (5, 5))
+    y, x = np.unravel_index(int(np.argmax(score)), score.shape)
+    if score[y, x] < 8 or coherence[y, x] < 0.5:
+        return None
+    _, labels = cv2.connectedComponents((score > 0.4 * score[y, x]).astype(np.uint8))
+    ys, xs = np.nonzero(labels == labels[y, x])
+    points = np.column_stack([xs, ys]).astype(np.float32) * _SCALE
+    (cx, cy), (w, h), _ = cv2.minAreaRect(points)
+    angle = 0.5 * np.degrees(np.arctan2(2 * j12[y, x], j11[y, x] - j22[y, x]))
+    return LinearRegion((float(cx), float(cy)), float(angle), float(max(w, h, 8 * _SCALE)))
+
+
+def straighten(gray: np.ndarray, region: LinearRegion) -> np.ndarray:
+    """The region turned so bars stand upright, enlarged so modules are several pixels wide."""
+    scale = float(np.clip(_CROP_LENGTH_PX / region.length_px, 1.0, 3.0))
+    width = int(region.length_px * scale * 1.4) + 40
+    height = max(int(width * 0.45), 120)
+    matrix = cv2.getRotationMatrix2D(region.centre, region.angle_deg, scale)
+    matrix[0, 2] += width / 2 - region.centre[0]
+    matrix[1, 2] += height / 2 - region.centre[1]
+    return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_CUBIC,
+                          borderMode=cv2.BORDER_REPLICATE)
+
+
+def bar_profile(upright: np.ndarray, rows: int = 24) -> np.ndarray:
+    """Average the bar band along the bars and sharpen it: one clean scan line, as an image."""
+    across = np.abs(cv2.Sobel(upright, cv2.CV_32F, 1, 0, ksize=3)).mean(axis=1)
+    middle = upright.shape[0] // 2
+    threshold = 0.5 * across[middle - 10:middle + 10].max()
+    top = bottom = middle
+    while top > 0 and across[top - 1] > threshold:
+        top -= 1
+    while bottom < upright.shape[0] - 1 and across[bottom + 1] > threshold:
+        bottom += 1
+    line = upright[top:bottom + 1].astype(np.float32).mean(axis=0)
+    smooth = cv2.GaussianBlur(line[None, :], (0, 0), 2.0)[0]
+    sharp = np.clip(line + 1.5 * (line - smooth), 0, 255).astype(np.uint8)
+    return np.repeat(sharp[None, :], rows, axis=0)

@@ -1,0 +1,44 @@
+"""RS-232 / USB-serial printers through pyserial, with read and write timeouts."""
+
+from __future__ import annotations
+
+import serial
+
+from printers.transports.base import Transport, TransportError
+
+
+class SerialTransport(Transport):
+    def __init__(self, device: str, baudrate: int = 115200, timeout_s: float = 5.0) -> None:
+        super().__init__(timeout_s)
+        self.device, self.baudrate = device, baudrate
+
+    def open(self) -> None:
+        self.close()
+        try:
+            self._handle = serial.serial_for_url(
+                self.device, baudrate=self.baudrate, timeout=self.timeout_s,
+                write_timeout=self.timeout_s, rtscts=False, dsrdtr=True,
+            )
+        except (serial.SerialException, ValueError) as exc:
+            raise TransportError(f"cannot open {self.device}: {exc}") from exc
+
+    def write(self, data: bytes) -> None:
+        port = self._open_handle()
+        try:
+            port.write(data)
+            port.flush()
+        except (serial.SerialException, OSError) as exc:
+            self.close()
+            raise TransportError(f"writing to {self.device} failed: {exc}") from exc
+
+    def read_some(self, timeout_s: float) -> bytes:
+        port = self._open_handle()
+        try:
+            port.timeout = max(timeout_s, 0.001)
+            return port.read(max(port.in_waiting, 1))
+        except (serial.SerialException, OSError) as exc:
+            self.close()
+            raise TransportError(f"reading from {self.device} failed: {exc}") from exc
+
+    def describe(self) -> str:
+        return f"serial {self.device} {self.baudrate}"
