@@ -133,6 +133,11 @@ class KioskRoot(FloatLayout):
 
         return open_overlay
 
+    def card_read(self, text: str) -> None:
+        """A card seen by the camera or a wedge scanner: acted on only while at the start."""
+        if self.view is not None and self.view.step is Step.ATTRACT:
+            self.engine.identify(text)
+
     # -- time and touches ------------------------------------------------------------
 
     def tick(self, _dt: float = 0) -> None:
