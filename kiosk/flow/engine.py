@@ -207,8 +207,16 @@ class Engine:
             self._publish(input_error=exc.message)
             return
         self._publish(step=Step.LOOKING_UP, input_error=None, problem=None)
-        self._work(lambda: (self.operator.lookup(iccid), self.operator.offers(iccid)),
-                   self._looked_up)
+        self._work(lambda: self._lookup(iccid), self._looked_up)
+
+    def _lookup(self, iccid: Iccid) -> tuple:
+        """The card, and its offers only when it can buy any: the operator refuses to list
+        offers for a card it does not know, which must read as "card unknown", not as
+        "operator unreachable"."""
+        card = self.operator.lookup(iccid)
+        if card.status in (CardStatus.UNKNOWN, CardStatus.BLOCKED):
+            return card, None
+        return card, self.operator.offers(iccid)
 
     def _looked_up(self, outcome: Outcome) -> None:
         if outcome.error:

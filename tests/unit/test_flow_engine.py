@@ -190,3 +190,12 @@ def test_language_switch_keeps_the_screen(kit):
     engine.identify(ICCID)
     engine.set_language("zh_Hant")
     assert engine.view.step is Step.CARD and engine.view.language == "zh_Hant"
+
+
+def test_unknown_card_is_not_asked_for_offers(kit):
+    engine, operator = kit[0], kit[1]
+    operator.card = demo_card(ICCID, CardStatus.UNKNOWN)
+    operator.offers = lambda _iccid: (_ for _ in ()).throw(AssertionError("offers asked"))
+    engine.identify(ICCID)
+    assert engine.view.problem.code == "card_unknown"
+    assert engine.view.problem.actions == (Action.SCAN_AGAIN, Action.FINISH)
