@@ -38,7 +38,7 @@ class Keypad(GridLayout):
     def __init__(self, m: Metrics, entry: Entry, changed: Callable[[], None],
                  plus: bool = False, key_height: float | None = None) -> None:
         super().__init__(cols=3, spacing=m.px(14), size_hint_y=None)
-        height = key_height or m.px(140)
+        height = key_height or m.px(112 if m.landscape else 140)  # fits beside a title
         self.entry = entry
         for key in [*"123456789", "+" if plus else "", "0", DELETE]:
             if not key:

@@ -32,10 +32,10 @@ def demo_cards() -> tuple:
     from kiosk.provider import demo_data
     from kiosk.ui.context import DemoCard
 
-    return tuple(DemoCard(f"{card.status} …{card.iccid[-4:]}" +
-                          ("" if card.phone else " ☐"), card.iccid)
-                 for card in demo_data.CARDS) + (
-        DemoCard(f"unknown …{demo_data.ICCID_UNKNOWN[-4:]}", demo_data.ICCID_UNKNOWN),)
+    cards = [DemoCard(f"{card.status}{'' if card.phone else ', no phone'} …{card.iccid[-4:]}",
+                      card.iccid) for card in demo_data.CARDS]
+    unknown = demo_data.ICCID_UNKNOWN
+    return (*cards, DemoCard(f"unknown …{unknown[-4:]}", unknown))
 
 
 def run_ui(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ card" or the terminal's "insert your card" are caught deterministically.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections import deque
 from collections.abc import Callable
@@ -51,18 +52,23 @@ class HeldRunner:
 
 
 def run(args: argparse.Namespace) -> int:
+    """One process per orientation: an offscreen window keeps the size it was opened with."""
     orientations = args.orientation or list(ORIENTATIONS)
-    width, height = ORIENTATIONS[orientations[0]]
-    prepare(Screen(width, height, headless=True))
+    if len(orientations) > 1:
+        langs = [arg for lang in args.lang or () for arg in ("--lang", lang)]
+        for orientation in orientations:
+            command = [sys.executable, "-m", "kiosk.cli", "screenshots", "--out", str(args.out),
+                       "--orientation", orientation, *langs]
+            if subprocess.run(command, check=False).returncode != 0:
+                return 1
+        return 0
+    orientation = orientations[0]
+    prepare(Screen(*ORIENTATIONS[orientation], headless=True))
     from kiosk.ui.shots import Shooter
 
-    written = 0
-    for orientation in orientations:
-        folder = args.out / orientation
-        folder.mkdir(parents=True, exist_ok=True)
-        shooter = Shooter(ORIENTATIONS[orientation], folder)
-        for lang in args.lang or LANGUAGES:
-            written += shooter.all_screens(lang)
-    print(f"wrote {written} screenshots under {args.out}", file=sys.stderr)
+    folder = args.out / orientation
+    folder.mkdir(parents=True, exist_ok=True)
+    shooter = Shooter(ORIENTATIONS[orientation], folder)
+    written = sum(shooter.all_screens(lang) for lang in args.lang or LANGUAGES)
+    print(f"wrote {written} screenshots under {folder}", file=sys.stderr)
     return 0
-

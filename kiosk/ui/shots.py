@@ -82,7 +82,6 @@ class Session:
 class Shooter:
     def __init__(self, size: tuple[int, int], folder: Path) -> None:
         self.size, self.folder, self.lang, self.count = size, folder, "en", 0
-        Window.size = size
 
     def shot(self, session: Session, name: str) -> None:
         for _ in range(4):

@@ -91,14 +91,6 @@ def column(m: Metrics, *children: Widget, spacing: float | None = None,
     return box
 
 
-def row(m: Metrics, *children: Widget, height: float | None = None) -> BoxLayout:
-    box = BoxLayout(orientation="horizontal", spacing=m.pad / 2, size_hint_y=None,
-                    height=height or m.big_button)
-    for child in children:
-        box.add_widget(child)
-    return box
-
-
 class Spinner(Widget):
     """A rotating arc: shows that work goes on, so the screen never looks frozen."""
 

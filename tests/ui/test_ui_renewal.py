@@ -33,7 +33,7 @@ def test_whole_renewal_by_keypad(make_ui):
     ui = make_ui()
     assert ui.shows("Renew your travel SIM card here")
     assert ui.shows("Продлите здесь свою туристическую SIM-карту")
-    assert ui.shows("在此为您的旅行 SIM 卡续费") and ui.shows("在此為您的旅行 SIM 卡續費")
+    assert ui.shows("在此为您的旅行SIM卡续费") and ui.shows("在此為您的旅行SIM卡續費")
     ui.tap("Start")
     assert ui.shows("Hold the card's barcode inside the frame")
     ui.tap("Type the number instead")

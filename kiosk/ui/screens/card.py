@@ -56,6 +56,7 @@ def offer_card(c: Ctx, o: OfferView) -> Widget:
     badge = text.badge(c.t, price)
     if badge:
         parts.append(_badge(c, badge))
+    if price.discount:
         parts.append(Text(text.money(c.t, price.list_price), c.m, "small", color=theme.MUTED,
                           strikethrough=True))
     choose = BigButton(text.money(c.t, price.total), c.m,

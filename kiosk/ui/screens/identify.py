@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
 from kiosk.core.iccid import check_partial
@@ -13,7 +14,7 @@ from kiosk.ui.keypad import Keypad
 from kiosk.ui.layout import action_bar, screen, title, top
 from kiosk.ui.scan_area import ScanArea
 from kiosk.ui.text import WELCOME, WELCOME_HINT
-from kiosk.ui.widgets import BigButton, Text, column, row
+from kiosk.ui.widgets import BigButton, Text, column
 
 
 def build(c: Ctx) -> Widget:
@@ -38,26 +39,35 @@ def attract(c: Ctx) -> Widget:
     for lang in sorted(LANGUAGES, key=lambda lang: lang != c.view.language):
         t = Translator(lang)
         current = lang == c.view.language
-        lines.append(Text(t.gettext(WELCOME), c.m, "title" if current else "large",
+        big, small = ("large", "small") if c.m.landscape else ("title", "body")
+        lines.append(Text(t.gettext(WELCOME), c.m, big if current else small,
                           bold=current, halign="center",
                           color=theme.TEXT if current else theme.MUTED))
-        lines.append(Text(t.gettext(WELCOME_HINT), c.m, "body" if current else "small",
-                          halign="center", color=theme.ACCENT if current else theme.MUTED))
+        if current or not c.m.landscape:  # landscape has room for one hint only
+            lines.append(Text(t.gettext(WELCOME_HINT), c.m, small if current else "small",
+                              halign="center", color=theme.ACCENT if current else theme.MUTED))
+    words = column(c.m, *lines, spacing=c.m.pad / 3)
+    start = action_bar(c, BigButton(c._("Start"), c.m, _go(c, "scan"), role="title",
+                                    height=c.m.big_button * 1.3))
+    camera = ScanArea(c.m, c.camera() if c.camera else None)
+    if c.m.landscape:
+        return screen(c, None, top(words), start, side=camera)
     body = BoxLayout(orientation="vertical")
-    body.add_widget(column(c.m, *lines, spacing=c.m.pad / 3))
-    body.add_widget(ScanArea(c.m, c.camera() if c.camera else None))
-    start = BigButton(c._("Start"), c.m, _go(c, "scan"), role="title",
-                      height=c.m.big_button * 1.3)
-    return screen(c, None, body, action_bar(c, start))
+    body.add_widget(words)
+    body.add_widget(camera)
+    return screen(c, None, body, start)
 
 
 def _demo_row(c: Ctx) -> Widget | None:
     if not c.demo_cards:
         return None
     label = Text(c._("Demo: simulate a scan"), c.m, "small", color=theme.ACCENT)
-    buttons = [BigButton(card.label, c.m, _identify(c, card.iccid), kind="accent", role="small",
-                         height=c.m.touch) for card in c.demo_cards]
-    return column(c.m, label, row(c.m, *buttons, height=c.m.touch), padding=0)
+    grid = GridLayout(cols=3, spacing=c.m.pad / 3, size_hint_y=None)
+    grid.bind(minimum_height=grid.setter("height"))
+    for card in c.demo_cards:
+        grid.add_widget(BigButton(card.label, c.m, _identify(c, card.iccid), kind="accent",
+                                  role="small", height=c.m.touch))
+    return column(c.m, label, grid, padding=0)
 
 
 def _identify(c: Ctx, iccid: str):
@@ -70,17 +80,22 @@ def scan(c: Ctx) -> Widget:
     head = title(c, c._("Hold the card's barcode inside the frame"), subtitle)
     if error:
         head.children[0].color = theme.ERROR_TEXT
-    body = BoxLayout(orientation="vertical", spacing=c.m.pad / 2)
-    body.add_widget(ScanArea(c.m, c.camera() if c.camera else None))
+    camera = ScanArea(c.m, c.camera() if c.camera else None)
     demo = _demo_row(c)
-    if demo is not None:
+    side = None
+    if demo is not None and c.m.landscape:
+        demo.size_hint_x, side = 0.6, top(demo)
+    elif demo is not None:
+        body = BoxLayout(orientation="vertical", spacing=c.m.pad / 2)
+        body.add_widget(camera)
         body.add_widget(demo)
+        camera = body
     actions = action_bar(
         c,
         BigButton(c._("Cancel"), c.m, _go(c, "attract"), kind="secondary"),
         BigButton(c._("Type the number instead"), c.m, _go(c, "keypad")),
     )
-    return screen(c, head, body, actions)
+    return screen(c, head, camera, actions, side=side)
 
 
 def _grouped(digits: str) -> str:
