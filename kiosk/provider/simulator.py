@@ -283,7 +283,7 @@ class OperatorSimulator:
         keys = dict(keys or {DEMO_KIOSK_ID: DEMO_KIOSK_KEY})
         self.verifier = Verifier(keys, window_s, auth_clock)
         self.store = SimStore(Path(data_dir), self.clock.now())
-        self.otp = OtpDesk(otp_limits)
+        self.otp = OtpDesk(otp_limits, book=self.store)
         self.operator = SimOperator(self.store, self.clock.now, ZoneInfo(timezone), self.otp)
         self.routes = _routes(self.operator)
         self._host, self._port = host, port
