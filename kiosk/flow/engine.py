@@ -29,7 +29,7 @@ from kiosk.core.renewal import OtpChallenge
 from kiosk.core.sale import PaymentMethod
 from kiosk.core.transaction import ReceiptState, Transaction, TxState
 from kiosk.flow.checkout import Checkout
-from kiosk.flow.ports import OperatorError, OperatorPort, ReceiptPrinterPort
+from kiosk.flow.ports import OfferCatalog, OperatorError, OperatorPort, ReceiptPrinterPort
 from kiosk.flow.runner import Outcome, Runner
 from kiosk.flow.view import (
     Action,
@@ -207,8 +207,14 @@ class Engine:
             self._publish(input_error=exc.message)
             return
         self._publish(step=Step.LOOKING_UP, input_error=None, problem=None)
-        self._work(lambda: (self.operator.lookup(iccid), self.operator.offers(iccid)),
-                   self._looked_up)
+        self._work(lambda: self._card_and_offers(iccid), self._looked_up)
+
+    def _card_and_offers(self, iccid: Iccid) -> tuple[CardInfo, OfferCatalog | None]:
+        """Runs on a worker: offers are asked for only when the card can buy something."""
+        card = self.operator.lookup(iccid)
+        if card.status in (CardStatus.UNKNOWN, CardStatus.BLOCKED):
+            return card, None
+        return card, self.operator.offers(iccid)
 
     def _looked_up(self, outcome: Outcome) -> None:
         if outcome.error:
