@@ -42,7 +42,11 @@ def find_linear_barcode(gray: np.ndarray) -> LinearRegion | None:
     y, x = np.unravel_index(int(np.argmax(score)), score.shape)
     if score[y, x] < 8 or coherence[y, x] < 0.5:
         return None
-    _, labels = cv2.connectedComponents((score > 0.4 * score[y, x]).astype(np.uint8))
+    # Under blur the narrow-bar stretches fade first and split the barcode into islands;
+    # closing small gaps keeps it one region, so the crop is not cut short.
+    mask = cv2.morphologyEx((score > 0.4 * score[y, x]).astype(np.uint8), cv2.MORPH_CLOSE,
+                            np.ones((5, 5), np.uint8))
+    _, labels = cv2.connectedComponents(mask)
     ys, xs = np.nonzero(labels == labels[y, x])
     points = np.column_stack([xs, ys]).astype(np.float32) * _SCALE
     (cx, cy), (w, h), _ = cv2.minAreaRect(points)
