@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from kiosk import app, config
+from kiosk import app, config, logs
 from kiosk.flow.checkout import Retry
 from kiosk.flow.runner import InlineRunner
 from kiosk.flow.view import Step
@@ -70,6 +70,7 @@ def main() -> int:
     parser.add_argument("--renewals", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    logs.setup("error")  # the injected faults would otherwise log a warning each
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as tmp:
         data_dir = Path(tmp)

@@ -90,10 +90,11 @@ def _operator(config: Config, data_dir: Path, kiosk: dict, faults: tuple) -> Ope
     return client
 
 
-def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None):
+def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reversal: bool):
     ledger = data_dir / "payment-sim" / "ledger.sqlite"
     ports = {
-        PaymentMethod(m): PaymentSimulator(ledger, PaymentMethod(m), default=pay or "approve")
+        PaymentMethod(m): PaymentSimulator(ledger, PaymentMethod(m), default=pay or "approve",
+                                           allow_reversal=reversal)
         for m in config["payment.methods"]
     }
     kiosk["simulators"]["payment"] = next(iter(ports.values()))
@@ -109,7 +110,11 @@ def _printer(config: Config, data_dir: Path, kiosk: dict) -> ReceiptPrinterPort:
 
 
 def build(
-    config: Config, data_dir: Path, pay: str | None = None, operator_faults: tuple = ()
+    config: Config,
+    data_dir: Path,
+    pay: str | None = None,
+    operator_faults: tuple = (),
+    allow_reversal: bool = True,
 ) -> Kiosk:
     """Every adapter the configuration names, started. ``pay`` scripts the payment
     simulator's default outcome and ``operator_faults`` the operator simulator's faults
@@ -119,7 +124,7 @@ def build(
     parts["closers"].append(journal.close)
     try:
         operator = _operator(config, data_dir, parts, operator_faults)
-        payments = _payments(config, data_dir, parts, pay)
+        payments = _payments(config, data_dir, parts, pay, allow_reversal)
         printer = _printer(config, data_dir, parts)
     except BaseException:
         for closer in reversed(parts["closers"]):

@@ -46,6 +46,15 @@ def _url(value: str) -> str | None:
     return None
 
 
+def _printer_profile(value: str) -> str | None:
+    """python-escpos's own profile list is the authority on which printers exist."""
+    from escpos.capabilities import CAPABILITIES
+
+    if value not in CAPABILITIES["profiles"]:
+        return f"unknown printer profile {value!r} (see python-escpos capabilities)"
+    return None
+
+
 def _currency(value: str) -> str | None:
     if len(value) != 3 or not value.isalpha() or not value.isupper():
         return "must be a 3-letter ISO 4217 code such as RUB"
@@ -80,7 +89,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
     },
     "printer": {
         "transport": Field(str, "virtual", choices=("virtual", "network", "usb", "serial", "file")),
-        "profile": Field(str, "TM-T88V"),
+        "profile": Field(str, "TM-T88V", check=lambda v: _printer_profile(v)),
         "host": Field(str, "127.0.0.1"),
         "port": Field(int, 9100, min=1, max=65535),
         "usb_vendor_id": Field(int, 0, min=0, max=0xFFFF),

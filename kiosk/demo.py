@@ -27,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--offer", help="offer id (default: the first the card may buy)")
     parser.add_argument("--pay", default="approve", choices=[s.value for s in Script],
                         help="what the payment terminal simulator does")
+    parser.add_argument("--refuse-reversal", action="store_true",
+                        help="the terminal refuses reversals (day closed): returns go as refunds")
     parser.add_argument("--operator-fault", action="append", default=[], metavar="SPEC",
                         help="a fault for the operator simulator, e.g. renewal_failed")
     parser.add_argument("--lang", default="en", help="language of the printed steps")
@@ -48,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
             return run_ui(args)
     cfg = config_mod.load(None)
     kiosk = app.build(cfg, resolve_data_dir(args.data_dir), pay=args.pay,
-                      operator_faults=tuple(args.operator_fault))
+                      operator_faults=tuple(args.operator_fault),
+                      allow_reversal=not args.refuse_reversal)
     try:
         for line in kiosk.recover():
             print(f"recovered {line.tx_id}: {line.before} -> {line.after}")
@@ -62,7 +65,10 @@ def run(args: argparse.Namespace) -> int:
 
 def list_demo(demo_data, out: TextIO) -> int:
     for card in demo_data.CARDS:
-        out.write(f"card  {card.iccid}  {card.status:<8} {card.label}\n")
+        phone = "no bound phone" if card.phone is None else "phone bound"
+        plan = demo_data.PLANS[card.plan_id].names["en"]
+        out.write(f"card  {card.iccid}  {card.status:<8} {plan}, {phone}\n")
+    out.write(f"card  {demo_data.ICCID_UNKNOWN}  unknown  (not known to the operator)\n")
     for offer in demo_data.OFFERS:
         out.write(f"offer {offer.id:<14} {offer.kind:<9} {offer.price}\n")
     return 0

@@ -127,8 +127,6 @@ class Checkout:
         except Exception as exc:  # a broken adapter: the request may have gone out
             logs.event(log, "payment.error", logging.WARNING, tx=tx.tx_id, error=repr(exc))
             result = PaymentResult(tx.tx_id, PaymentOutcome.UNKNOWN, amount, tx.method)
-        if result.outcome is PaymentOutcome.APPROVED:
-            crash_point("after_payment_approved")
         return self._payment_result(tx, result, "payment.authorise")
 
     def _payment_result(self, tx: Transaction, result: PaymentResult, step: str) -> Transaction:
@@ -136,6 +134,7 @@ class Checkout:
             return self.journal.result(tx.tx_id, step, TxState.PAYMENT_PENDING,
                                        outcome=result.outcome, reason=result.reason)
         if result.outcome is PaymentOutcome.APPROVED:
+            crash_point("after_payment_approved")  # learnt from authorise or from a query
             if result.amount != self._amount(tx):
                 return self._manual(tx, "payment_amount_mismatch", charged=str(result.amount))
             details = {

@@ -29,7 +29,7 @@ from kiosk.core.renewal import OtpChallenge
 from kiosk.core.sale import PaymentMethod
 from kiosk.core.transaction import ReceiptState, Transaction, TxState
 from kiosk.flow.checkout import Checkout
-from kiosk.flow.ports import OperatorError, OperatorPort, ReceiptPrinterPort
+from kiosk.flow.ports import OfferCatalog, OperatorError, OperatorPort, ReceiptPrinterPort
 from kiosk.flow.runner import Outcome, Runner
 from kiosk.flow.view import (
     Action,
@@ -207,12 +207,10 @@ class Engine:
             self._publish(input_error=exc.message)
             return
         self._publish(step=Step.LOOKING_UP, input_error=None, problem=None)
-        self._work(lambda: self._lookup(iccid), self._looked_up)
+        self._work(lambda: self._card_and_offers(iccid), self._looked_up)
 
-    def _lookup(self, iccid: Iccid) -> tuple:
-        """The card, and its offers only when it can buy any: the operator refuses to list
-        offers for a card it does not know, which must read as "card unknown", not as
-        "operator unreachable"."""
+    def _card_and_offers(self, iccid: Iccid) -> tuple[CardInfo, OfferCatalog | None]:
+        """Runs on a worker: offers are asked for only when the card can buy something."""
         card = self.operator.lookup(iccid)
         if card.status in (CardStatus.UNKNOWN, CardStatus.BLOCKED):
             return card, None

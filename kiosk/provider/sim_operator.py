@@ -208,9 +208,8 @@ class SimOperator:
         if offer is None:
             raise user_error(404, "offer_not_found", "no such offer")
         amount = _field(lambda: request.money("amount"))
-        token = self.otp.check_token(
-            _field(lambda: request.req_str("verification_token")), card.iccid, now
-        )
+        token_value = _field(lambda: request.req_str("verification_token"))
+        token = self.otp.check_token(token_value, card.iccid, now)
         promo = self._promotion(request, card, offer, now)
         discount = discount_for(promo, offer.price) if promo else Money.zero(offer.price.currency)
         expected = offer.price - discount
@@ -232,7 +231,7 @@ class SimOperator:
             operator_reference=f"SIM-{secrets.token_hex(5).upper()}",
             created_at=now, updated_at=now,
         )
-        token.used = True
+        self.otp.spend(token_value, token)
         if status is CardStatus.BLOCKED or outcome is RenewalStatus.FAILED:
             entry.status = RenewalStatus.FAILED
             entry.reason_code = "card_blocked" if status is CardStatus.BLOCKED else "provisioning"

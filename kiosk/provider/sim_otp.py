@@ -12,6 +12,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from kiosk.core.errors import Category
 from kiosk.provider.sim_errors import ApiError, user_error
@@ -47,6 +48,12 @@ class Token:
     used: bool = False
 
 
+class TokenBook(Protocol):
+    def put_token(self, value: str, token: Token) -> None: ...
+
+    def get_token(self, value: str) -> Token | None: ...
+
+
 def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(int(-(-(moment - now).total_seconds() // 1)), 1)
 
@@ -56,7 +63,8 @@ def _new_code() -> str:
 
 
 class OtpDesk:
-    def __init__(self, limits: OtpLimits | None = None) -> None:
+    def __init__(self, limits: OtpLimits | None = None, book: TokenBook | None = None) -> None:
+        self._book = book  # where tokens outlive a restart, as a real operator's do
         self.limits = limits or OtpLimits()
         self._challenges: dict[str, Challenge] = {}
         self._by_card: dict[str, str] = {}
@@ -120,7 +128,7 @@ class OtpDesk:
             challenge.verified = True
             token = Token(challenge.iccid, now + timedelta(seconds=self.limits.token_ttl_s))
             value = secrets.token_urlsafe(24)
-            self._tokens[value] = token
+            self._store_token(value, token)
             return challenge, value, token
 
     def _checked(self, challenge_id: str, now: datetime) -> Challenge:
@@ -138,10 +146,27 @@ class OtpDesk:
             )
         return challenge
 
+    def _store_token(self, value: str, token: Token) -> None:
+        self._tokens[value] = token
+        if self._book is not None:
+            self._book.put_token(value, token)
+
+    def _find_token(self, value: str) -> Token | None:
+        token = self._tokens.get(value)
+        if token is None and self._book is not None:
+            token = self._book.get_token(value)
+        return token
+
+    def spend(self, value: str, token: Token) -> None:
+        """Mark the token used, durably: a verification proves one renewal, ever."""
+        with self._lock:
+            token.used = True
+            self._store_token(value, token)
+
     def check_token(self, value: str, iccid: str, now: datetime) -> Token:
         """The unused, unexpired token for this card; raises ``verification_invalid``."""
         with self._lock:
-            token = self._tokens.get(value)
+            token = self._find_token(value)
             if token is None or token.used or token.iccid != iccid or now >= token.expires_at:
                 raise user_error(
                     403, "verification_invalid", "the verification is missing, used or expired"

@@ -7,6 +7,7 @@ A card's change and its ledger entry are written in one transaction.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 from kiosk.core.card import CardStatus
 from kiosk.core.renewal import RenewalStatus
 from kiosk.provider.demo_data import CARDS, CURRENCY
+from kiosk.provider.sim_otp import Token
 
 DB_NAME = "operator-sim.sqlite"
 
@@ -30,6 +32,12 @@ CREATE TABLE IF NOT EXISTS renewals (
     transaction_id TEXT NOT NULL,
     body TEXT NOT NULL,
     PRIMARY KEY (kiosk_id, transaction_id)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    digest TEXT PRIMARY KEY,
+    iccid TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used INTEGER NOT NULL
 );
 """
 
@@ -98,6 +106,10 @@ def _load_entry(text: str) -> LedgerEntry:
     raw = _times(json.loads(text), "validity_end", "created_at", "updated_at")
     raw["status"] = RenewalStatus(raw["status"])
     return LedgerEntry(**raw)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
 class SimStore:
@@ -174,6 +186,22 @@ class SimStore:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    def put_token(self, value: str, token: Token) -> None:
+        """Verification tokens survive a restart; only their digest is stored."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO tokens VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO UPDATE"
+                " SET used = excluded.used",
+                (_digest(value), token.iccid, token.expires_at.isoformat(), int(token.used)),
+            )
+
+    def get_token(self, value: str) -> Token | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT iccid, expires_at, used FROM tokens WHERE digest = ?", (_digest(value),)
+            ).fetchone()
+        return Token(row[0], datetime.fromisoformat(row[1]), bool(row[2])) if row else None
 
     def ledger(self) -> list[LedgerEntry]:
         """Every renewal, oldest first: what recovery tests hold the kiosk's journal against."""

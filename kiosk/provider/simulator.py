@@ -122,6 +122,9 @@ def _hang_up(connection: socket.socket) -> None:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in separate writes; with Nagle on, the body waits for the
+    # client's delayed ACK (about 40 ms a request on loopback keep-alive connections).
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -283,7 +286,7 @@ class OperatorSimulator:
         keys = dict(keys or {DEMO_KIOSK_ID: DEMO_KIOSK_KEY})
         self.verifier = Verifier(keys, window_s, auth_clock)
         self.store = SimStore(Path(data_dir), self.clock.now())
-        self.otp = OtpDesk(otp_limits)
+        self.otp = OtpDesk(otp_limits, book=self.store)
         self.operator = SimOperator(self.store, self.clock.now, ZoneInfo(timezone), self.otp)
         self.routes = _routes(self.operator)
         self._host, self._port = host, port

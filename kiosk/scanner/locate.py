@@ -42,7 +42,11 @@ def find_linear_barcode(gray: np.ndarray) -> LinearRegion | None:
     y, x = np.unravel_index(int(np.argmax(score)), score.shape)
     if score[y, x] < 8 or coherence[y, x] < 0.5:
         return None
-    _, labels = cv2.connectedComponents((score > 0.4 * score[y, x]).astype(np.uint8))
+    # Under blur the narrow-bar stretches fade first and split the barcode into islands;
+    # closing small gaps keeps it one region, so the crop is not cut short.
+    mask = cv2.morphologyEx((score > 0.4 * score[y, x]).astype(np.uint8), cv2.MORPH_CLOSE,
+                            np.ones((5, 5), np.uint8))
+    _, labels = cv2.connectedComponents(mask)
     ys, xs = np.nonzero(labels == labels[y, x])
     points = np.column_stack([xs, ys]).astype(np.float32) * _SCALE
     (cx, cy), (w, h), _ = cv2.minAreaRect(points)
@@ -50,9 +54,14 @@ def find_linear_barcode(gray: np.ndarray) -> LinearRegion | None:
     return LinearRegion((float(cx), float(cy)), float(angle), float(max(w, h, 8 * _SCALE)))
 
 
+def straighten_scale(region: LinearRegion) -> float:
+    """How many pixels of the straightened crop one camera pixel becomes."""
+    return float(np.clip(_CROP_LENGTH_PX / region.length_px, 1.0, 3.0))
+
+
 def straighten(gray: np.ndarray, region: LinearRegion) -> np.ndarray:
     """The region turned so bars stand upright, enlarged so modules are several pixels wide."""
-    scale = float(np.clip(_CROP_LENGTH_PX / region.length_px, 1.0, 3.0))
+    scale = straighten_scale(region)
     width = int(region.length_px * scale * 1.4) + 40
     height = max(int(width * 0.45), 120)
     matrix = cv2.getRotationMatrix2D(region.centre, region.angle_deg, scale)
@@ -62,8 +71,8 @@ def straighten(gray: np.ndarray, region: LinearRegion) -> np.ndarray:
                           borderMode=cv2.BORDER_REPLICATE)
 
 
-def bar_profile(upright: np.ndarray, rows: int = 24) -> np.ndarray:
-    """Average the bar band along the bars and sharpen it: one clean scan line, as an image."""
+def bar_band(upright: np.ndarray) -> tuple[int, int]:
+    """First and last row of the bars in a straightened crop: where averaging is safe."""
     across = np.abs(cv2.Sobel(upright, cv2.CV_32F, 1, 0, ksize=3)).mean(axis=1)
     middle = upright.shape[0] // 2
     threshold = 0.5 * across[middle - 10:middle + 10].max()
@@ -72,6 +81,12 @@ def bar_profile(upright: np.ndarray, rows: int = 24) -> np.ndarray:
         top -= 1
     while bottom < upright.shape[0] - 1 and across[bottom + 1] > threshold:
         bottom += 1
+    return top, bottom
+
+
+def bar_profile(upright: np.ndarray, rows: int = 24) -> np.ndarray:
+    """Average the bar band along the bars and sharpen it: one clean scan line, as an image."""
+    top, bottom = bar_band(upright)
     line = upright[top:bottom + 1].astype(np.float32).mean(axis=0)
     smooth = cv2.GaussianBlur(line[None, :], (0, 0), 2.0)[0]
     sharp = np.clip(line + 1.5 * (line - smooth), 0, 255).astype(np.uint8)

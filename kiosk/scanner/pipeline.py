@@ -19,8 +19,15 @@ import cv2
 import numpy as np
 
 from kiosk.core.card_payload import CardIdentity, PayloadRejected, read_payload
+from kiosk.scanner.deblur import aligned_band, restored_lines
 from kiosk.scanner.decoders import Candidate, Decoder, PyzbarDecoder, ZxingDecoder
-from kiosk.scanner.locate import bar_profile, find_linear_barcode, straighten
+from kiosk.scanner.locate import (
+    bar_band,
+    bar_profile,
+    find_linear_barcode,
+    straighten,
+    straighten_scale,
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,9 @@ class LinearRescue:
         self._profile_zxing = ZxingDecoder(("code128",), try_rotate=False, try_downscale=False,
                                            name="zxing-cpp/profile")
         self._profile_pyzbar = PyzbarDecoder(("code128",), name="pyzbar/profile")
+        self._deblur_zxing = ZxingDecoder(("code128",), try_rotate=False, try_downscale=False,
+                                          name="zxing-cpp/deblurred")
+        self._deblur_pyzbar = PyzbarDecoder(("code128",), name="pyzbar/deblurred")
 
     def __call__(self, gray: np.ndarray) -> list[Candidate]:
         region = find_linear_barcode(gray)
@@ -107,7 +117,17 @@ class LinearRescue:
             if found:
                 return found
         profile = bar_profile(upright)
-        return self._profile_zxing.decode(profile) or self._profile_pyzbar.decode(profile)
+        found = self._profile_zxing.decode(profile) or self._profile_pyzbar.decode(profile)
+        return found or self._deblurred(upright, straighten_scale(region))
+
+    def _deblurred(self, upright: np.ndarray, scale: float) -> list[Candidate]:
+        """Last resort for heavy blur: the slant-corrected mean line, Wiener-restored."""
+        line = aligned_band(upright, bar_band(upright)).mean(axis=0)
+        for restored in restored_lines(line, scale):
+            found = self._deblur_zxing.decode(restored) or self._deblur_pyzbar.decode(restored)
+            if found:
+                return found
+        return []
 
 
 def _parsed(candidates: list[Candidate], seen: list[Decoded]) -> list[Decoded]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import queue
 import shutil
 import threading
+import time
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -45,9 +47,18 @@ class Listener:
         return self.reads.get(timeout=WAIT_S)
 
     def wait_health(self, state: HealthState) -> None:
-        while True:
-            if self.health.get(timeout=WAIT_S).state is state:
-                return
+        deadline = time.monotonic() + WAIT_S
+        while self.health.get(timeout=max(deadline - time.monotonic(), 0.01)).state is not state:
+            pass
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    """Poll ``condition`` until it holds; fail (not hang) when a regression means it never does."""
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {WAIT_S} s waiting for {what}")
+        threading.Event().wait(0.05)
 
 
 def test_reads_every_card_of_a_video_through_the_capture_thread(card_video):
@@ -77,8 +88,7 @@ def test_same_card_is_not_reported_twice_in_a_row_until_rearmed(tmp_path):
         assert listener.next_read().identity.iccid.digits == ICCIDS[0]
         listener.wait_health(HealthState.OK) if scanner.health.state is not HealthState.OK else None
         frames_before = scanner.stats.decoded
-        while scanner.stats.decoded < frames_before + 6:
-            threading.Event().wait(0.05)
+        wait_until(lambda: scanner.stats.decoded >= frames_before + 6, "six more decoded frames")
         assert listener.reads.empty()
         scanner.rearm()
         assert listener.next_read().identity.iccid.digits == ICCIDS[0]
@@ -141,8 +151,7 @@ def test_frozen_camera_is_reported_and_a_fresh_capture_started(card_video):
         hang.set()
         listener.wait_health(HealthState.FROZEN)
         assert scanner.health.reason.key.startswith("The camera has stopped")
-        while HangingSource.opened == opened_before:
-            threading.Event().wait(0.05)
+        wait_until(lambda: HangingSource.opened > opened_before, "the camera to be reopened")
     finally:
         scanner.stop()
 

@@ -6,11 +6,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.provider.sim_store import SimStore
-
 from kiosk.journal.reconcile import charges_from_rows, reconcile
 from kiosk.journal.store import Journal
 from kiosk.payment.simulator import PaymentSimulator
+from kiosk.provider.sim_store import SimStore
 
 
 def check(data_dir: Path) -> list[str]:

@@ -42,6 +42,8 @@ read_timeout_s = 500
 width = "wide"
 [payment]
 methods = ["card", "barter"]
+[printer]
+profile = "TM-NOPE"
 [nonsense]
 x = 1
 """,
@@ -55,6 +57,7 @@ x = 1
         "operator.read_timeout_s: must be at most 120",
         "ui.width: expected integer, got str",
         "payment.methods: unknown payment method",
+        "printer.profile: unknown printer profile 'TM-NOPE'",
         "nonsense: unknown section",
         "operator.kiosk_key: missing secret",
         "operator.url: required when operator.backend is http",

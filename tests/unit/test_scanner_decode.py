@@ -85,3 +85,11 @@ def test_rejection_is_reported_after_two_sightings():
     assert confirmer.offer(decoded) is None
     report = confirmer.offer(decoded)
     assert isinstance(report, ScanRejected) and report.rejection.reason == "not_a_card"
+
+
+def test_focus_blurred_code128_is_restored_by_deconvolution():
+    blurred = frame(ICCID, "code128", blur_sigma=1.8)
+    assert iccids(single_decoder(ZxingDecoder()).decode(blurred)) == []
+    results = DecodePipeline().decode(blurred)
+    assert iccids(results) == [ICCID]
+    assert results[-1].candidate.backend.endswith("/deblurred")

@@ -17,13 +17,8 @@ from kiosk.core.card_payload import (
     parse_payload,
     read_payload,
 )
-from kiosk.core.iccid import luhn_check_digit
 from kiosk.i18n import Translator
-
-
-def make_iccid(body: str) -> str:
-    return body + str(luhn_check_digit(body))
-
+from tests.helpers import make_iccid
 
 ICCID20 = make_iccid("8970199123456789012")
 ICCID19 = make_iccid("897012345678901234")
