@@ -1,12 +1,14 @@
 """The camera scanner: a capture thread, a decode worker and a watchdog; the caller never waits.
 
 The capture thread keeps only the newest frame; the decode worker takes it when it is free, so
-frames that arrive while it decodes are dropped instead of queueing up latency. A watchdog
-notices within a second when frames stop (unplugged, hung driver, a camera repeating one
-buffer), reports it as device health and has the device reopened; a capture thread stuck
-inside the driver is abandoned and a fresh one started. Reads, rejections, health changes and
-preview frames are handed to callbacks on these worker threads: the UI hops them onto its own
-main thread (Kivy ``Clock.schedule_once``) or polls ``latest_preview()`` and ``health``.
+frames that arrive while it decodes are dropped instead of queueing up latency; it searches
+near where the last frame's code was (``track.RegionTracker``), so it is free again sooner.
+A watchdog notices within a second when frames stop (unplugged, hung driver, a camera
+repeating one buffer), reports it as device health and has the device reopened; a capture
+thread stuck inside the driver is abandoned and a fresh one started. Reads, rejections, health
+changes and preview frames are handed to callbacks on these worker threads: the UI hops them
+onto its own main thread (Kivy ``Clock.schedule_once``) or polls ``latest_preview()`` and
+``health``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from kiosk.scanner.confirm import ReadConfirmer, ScanRead, ScanRejected
 from kiosk.scanner.health import DeviceHealth, HealthState
 from kiosk.scanner.pipeline import DecodePipeline
 from kiosk.scanner.sources import FrameSource, source_factory
+from kiosk.scanner.track import RegionTracker
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,7 @@ class CameraScanner:
         reopen_interval_s: float = 0.3,
     ) -> None:
         self._open_source = open_source
-        self._pipeline = pipeline or DecodePipeline()
+        self._tracker = RegionTracker(pipeline or DecodePipeline())
         self._confirmer = ReadConfirmer()
         self._callbacks = {"read": on_read, "rejected": on_rejected, "health": on_health,
                            "preview": on_preview}
@@ -221,7 +224,7 @@ class CameraScanner:
                 if not self._running:
                     return
                 frame, self._newest = self._newest, None
-            decoded = self._pipeline.decode(frame)
+            decoded = self._tracker.decode(frame)
             with self._lock:
                 self.stats.decoded += 1
                 report = self._confirmer.offer(decoded)

@@ -9,7 +9,7 @@ carriers print: Code128, QR and Data Matrix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import cv2
@@ -18,6 +18,8 @@ import zxingcpp
 from pyzbar import pyzbar
 
 CARD_SYMBOLOGIES = ("code128", "qr", "datamatrix")
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the picture it was found in
 
 _ZXING_FORMATS = {
     "code128": zxingcpp.BarcodeFormat.Code128,
@@ -36,6 +38,15 @@ class Candidate:
     text: str
     symbology: str
     backend: str
+    box: Box | None = None  # where it was seen, when the backend says: lets video track it
+
+    def moved(self, scale: float, dx: int, dy: int) -> Candidate:
+        """The same candidate with its box mapped from a scaled crop back to the frame."""
+        if self.box is None:
+            return self
+        x0, y0, x1, y1 = self.box
+        return replace(self, box=(int(x0 * scale) + dx, int(y0 * scale) + dy,
+                                  int(x1 * scale) + dx, int(y1 * scale) + dy))
 
 
 class Decoder(Protocol):
@@ -60,8 +71,8 @@ class ZxingDecoder:
 
     def decode(self, gray: np.ndarray) -> list[Candidate]:
         found = zxingcpp.read_barcodes(gray, formats=self._formats, **self._options)
-        return [Candidate(b.text, _ZXING_NAMES.get(b.format, str(b.format)), self.name)
-                for b in found if b.valid]
+        return [Candidate(b.text, _ZXING_NAMES.get(b.format, str(b.format)), self.name,
+                          _box(b.position)) for b in found if b.valid]
 
 
 class PyzbarDecoder:
@@ -86,6 +97,12 @@ class NaivePyzbarDecoder(PyzbarDecoder):
 
     def __init__(self) -> None:
         super().__init__((), name="naive-pyzbar-all-formats")
+
+
+def _box(position: zxingcpp.Position) -> Box:
+    corners = (position.top_left, position.top_right, position.bottom_right, position.bottom_left)
+    xs, ys = [c.x for c in corners], [c.y for c in corners]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _text(data: bytes) -> str:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from kiosk.scanner.decoders import Box
+
 _SCALE = 4
 _WINDOW = 7
 _CROP_LENGTH_PX = 640  # a straightened barcode is drawn about this long: 3+ px per module
@@ -52,6 +54,19 @@ def find_linear_barcode(gray: np.ndarray) -> LinearRegion | None:
     (cx, cy), (w, h), _ = cv2.minAreaRect(points)
     angle = 0.5 * np.degrees(np.arctan2(2 * j12[y, x], j11[y, x] - j22[y, x]))
     return LinearRegion((float(cx), float(cy)), float(angle), float(max(w, h, 8 * _SCALE)))
+
+
+def region_box(region: LinearRegion, shape: tuple[int, ...], margin: float = 0.15) -> Box:
+    """Upright bounding box of the region's turned square, a little larger, clipped to the
+    picture: the full-resolution crop the row scanners get before any straightening."""
+    half = region.length_px * (0.5 + margin)
+    turn = np.radians(region.angle_deg)
+    reach_x = half * (abs(np.cos(turn)) + 0.5 * abs(np.sin(turn)))
+    reach_y = half * (abs(np.sin(turn)) + 0.5 * abs(np.cos(turn)))
+    cx, cy = region.centre
+    height, width = shape[:2]
+    return (max(int(cx - reach_x), 0), max(int(cy - reach_y), 0),
+            min(int(cx + reach_x) + 1, width), min(int(cy + reach_y) + 1, height))
 
 
 def straighten_scale(region: LinearRegion) -> float:

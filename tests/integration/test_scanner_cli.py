@@ -48,7 +48,7 @@ def test_json_with_show_gives_full_numbers(files, capsys):
     main(["scan", "--json", "--show", str(good), str(other)])
     rows = json.loads(capsys.readouterr().out)
     assert rows[0] == {"path": str(good), "ok": True, "iccid": ICCID, "phone": "+79161234567",
-                       "symbology": "qr", "backend": "zxing-cpp", "frame": 0}
+                       "symbology": "qr", "backend": "zxing-cpp/half", "frame": 0}
     assert rows[1]["ok"] is False and "SIM" in rows[1]["reason"]
 
 
