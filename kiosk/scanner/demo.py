@@ -7,6 +7,7 @@ the card list) and reused while the card list stays the same.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,9 +38,21 @@ def demo_video(data_dir: Path, iccids: Sequence[str] | None = None, seed: int = 
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part.avi")
-        write_card_video(partial, iccids, np.random.default_rng(seed))
+        # Drawing the frames is Python-heavy: in a thread it would hold the GIL for seconds
+        # and freeze the touch screen, so a separate process makes the video.
+        child = multiprocessing.get_context("spawn").Process(
+            target=_write_demo_video, args=(partial, iccids, seed), name="demo-video"
+        )
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise OSError(f"could not make the demo video {path} (exit {child.exitcode})")
         partial.replace(path)
     return path
+
+
+def _write_demo_video(path: Path, iccids: Sequence[str], seed: int) -> None:
+    write_card_video(path, iccids, np.random.default_rng(seed))
 
 
 def write_card_video(path: Path, iccids: Sequence[str], rng: np.random.Generator,
