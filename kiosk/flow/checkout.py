@@ -89,10 +89,10 @@ class Checkout:
         nobody stands at the kiosk then, so receipts are kept pending for reprint."""
         tx = self.journal.get(tx_id)
         while not tx.is_final:
-            before = (tx.state, len(self.journal.events(tx_id)))
+            before = self.journal.last_event(tx_id)
             tx = self._step(tx, on_prompt, print_receipts)
             on_state(tx.state)
-            if (tx.state, len(self.journal.events(tx_id))) == before:
+            if self.journal.last_event(tx_id) == before:
                 raise RuntimeError(f"checkout made no progress on {tx_id} in {tx.state}")
         return tx
 

@@ -212,6 +212,12 @@ class Journal:
     def pending_receipts(self) -> list[Transaction]:
         return self._select("receipt=?", (str(ReceiptState.PENDING),))
 
+    def last_event(self, tx_id: str) -> int:
+        """Sequence number of the newest event of ``tx_id`` (0: none): a cheap progress mark."""
+        with self._lock:
+            row = self._db.execute("SELECT MAX(seq) FROM events WHERE tx_id=?", (tx_id,)).fetchone()
+        return row[0] or 0
+
     def events(self, tx_id: str) -> list[dict[str, Any]]:
         with self._lock:
             rows = self._db.execute(
