@@ -163,7 +163,8 @@ class CameraScanner:
             source = self._open_source()
             opened = source.open()
         except Exception as exc:  # a broken driver or file must not kill the capture thread
-            event(log, "scanner.open_failed", logging.WARNING, error=type(exc).__name__)
+            event(log, "scanner.open_failed", logging.WARNING, error=type(exc).__name__,
+                  detail=str(exc))
             opened = False
         if not opened:
             self._lost(HealthState.NO_DEVICE)
