@@ -46,9 +46,13 @@ SCREENS: dict[Step, Callable[[Ctx], Widget]] = {
 
 
 def stop_animations(widget: Widget) -> None:
-    """Repeating animations hold their widgets: stop them before a screen is dropped."""
+    """Repeating animations and clock events hold their widgets: stop them before a screen
+    is dropped (a widget deep in a dropped screen keeps its parent, so it cannot notice)."""
     for child in widget.walk(restrict=True):
         Animation.cancel_all(child)
+        stop = getattr(child, "stop_ticking", None)
+        if stop is not None:
+            stop()
 
 
 class KioskRoot(FloatLayout):
