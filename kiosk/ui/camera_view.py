@@ -1,7 +1,9 @@
-"""The live camera picture: polls the newest frame and shows it through a Kivy texture.
+"""The live camera picture: shows the scanner's newest frame through a Kivy texture.
 
-The scanner keeps only its newest frame; the preview takes it at display rate on the main
-thread (a texture upload, no decoding), so a slow decoder never slows the screen down.
+The scanner keeps only its newest frame; whoever shows the preview calls ``poll`` at the
+camera's rate (``PREVIEW_FPS``) on the main thread. A frame already shown costs nothing: no
+upload and no redraw, so a still camera never makes the screen repaint (a full repaint is the
+expensive part on a software renderer).
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 from kivy.uix.image import Image
 
@@ -17,23 +18,19 @@ PREVIEW_FPS = 15
 
 
 class CameraPreview(Image):
-    """``frames()`` returns the newest BGR frame or None; called ``PREVIEW_FPS`` times a second."""
+    """``frames()`` returns the newest BGR frame or None; ``poll`` shows it if it is new."""
 
     def __init__(self, frames: Callable[[], np.ndarray | None], **kw) -> None:
         super().__init__(fit_mode="cover", **kw)
         self._frames = frames
         self._shown: np.ndarray | None = None
-        self._event = Clock.schedule_interval(self._update, 1 / PREVIEW_FPS)
-        self.bind(parent=self._attached)
+        self.uploads = 0
 
-    def _attached(self, _w, parent) -> None:
-        if parent is None:
-            self._event.cancel()  # the screen was replaced: stop polling
-
-    def _update(self, _dt: float) -> None:
+    def poll(self) -> bool:
+        """Upload the newest frame if it is not the one shown; True when it was."""
         frame = self._frames()
         if frame is None or frame is self._shown:
-            return
+            return False
         self._shown = frame
         height, width = frame.shape[:2]
         colorfmt = "bgr" if frame.ndim == 3 else "luminance"
@@ -45,3 +42,5 @@ class CameraPreview(Image):
                             bufferfmt="ubyte")
         self.texture = texture
         self.canvas.ask_update()
+        self.uploads += 1
+        return True

@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 
 from kivy.uix.widget import Widget
 
+from kiosk.core.messages import Message
 from kiosk.flow.engine import Engine
 from kiosk.flow.view import View
 from kiosk.i18n import Translator
@@ -34,6 +35,8 @@ class UiState:
     entries: dict[str, Entry] = field(default_factory=dict)
     waiting: bool = False  # a submit is out; cleared by the next View
     overlay: str | None = None  # help | staff
+    rejected: Message | None = None  # why the camera's last barcode is not a card
+
 
     def entry(self, name: str, max_len: int) -> Entry:
         return self.entries.setdefault(name, Entry(max_len=max_len))
@@ -41,6 +44,7 @@ class UiState:
     def wipe(self) -> None:
         """A new customer: nothing of the last one survives."""
         self.mode, self.entries, self.waiting, self.overlay = "attract", {}, False, None
+        self.rejected = None
 
 
 @dataclass

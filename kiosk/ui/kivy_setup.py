@@ -8,6 +8,7 @@ kiosk mode, and the one font that covers Latin, Cyrillic and CJK as Kivy's defau
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -43,6 +44,16 @@ def prepare(screen: Screen) -> None:
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kiosk-kivy-"))
+    # Kivy's own log mode resets the root logger to NOTSET (so every kiosk logger's info
+    # lines got through whatever --log-level said) and takes over stderr: the kiosk's
+    # logging set-up stays in charge instead, and Kivy's logger follows its level.
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    # Kivy sets its logger to its own config level while importing and logs at once, so a
+    # filter (which it leaves alone) holds its lines to the level the kiosk was started with.
+    threshold = logging.getLogger().getEffectiveLevel()
+    kivy_log = logging.getLogger("kivy")
+    if not any(isinstance(f, _AtLeast) for f in kivy_log.filters):
+        kivy_log.addFilter(_AtLeast(threshold))
     from kivy.config import Config
 
     Config.set("graphics", "width", str(screen.width))
@@ -65,6 +76,15 @@ def prepare(screen: Screen) -> None:
         # SDL2 delivers the touch panel as the mouse; right-click "multitouch" dots stay off.
         Config.set("input", "mouse", "mouse,disable_multitouch")
     _register_font()
+
+
+class _AtLeast(logging.Filter):
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
 
 
 def _register_font() -> None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk import config as config_mod
+from kiosk.flow.view import Step
 from kiosk.paths import data_dir as resolve_data_dir
 from kiosk.ui.kivy_setup import Screen, prepare
 
@@ -54,12 +56,64 @@ def run_ui(args: argparse.Namespace) -> int:
         kiosk.close()
 
 
+class ScanLink:
+    """The scanners' reports, hopped onto Kivy's main thread and handed to the screen.
+
+    The camera and wedge call these on their own threads; ``post`` (``clock_poster`` in the
+    app) runs the screen's side on the main thread. Tests wire a real scanner through this
+    same object, so what they drive is what the kiosk runs.
+    """
+
+    def __init__(self, post: Callable[[Callable[[], None]], None]) -> None:
+        self._post = post
+        self.root = None  # the KioskRoot, once the app has built it
+
+    def camera_options(self) -> dict:
+        """The callbacks ``CameraScanner`` takes."""
+        return {"on_read": self.read, "on_rejected": self.rejected}
+
+    def read(self, report) -> None:
+        """A ``ScanRead``: the card the camera is sure of."""
+        digits = report.identity.iccid.digits
+        self._post(lambda: self.root.card_read(digits))
+
+    def rejected(self, report) -> None:
+        """A ``ScanRejected``: a barcode seen clearly that is not a card."""
+        reason = report.rejection.message
+        self._post(lambda: self.root.scan_rejected(reason))
+
+    def wedge(self, found) -> None:
+        """What the keyboard-wedge scanner found: a ``CardIdentity`` or a rejection."""
+        if hasattr(found, "iccid"):
+            digits = found.iccid.digits
+            self._post(lambda: self.root.card_read(digits))
+        elif hasattr(found, "message"):
+            self._post(lambda: self.root.scan_rejected(found.message))
+
+    def attach(self, root, engine, scanner) -> None:
+        """Reports go to ``root``; the camera re-arms when the kiosk is back at the start.
+
+        Not after a finished renewal: the card just renewed, still in the traveller's hand in
+        front of the camera, must not start a new session at once. Another card is read as
+        usual, and after a problem the same card can be shown again to retry.
+        """
+        self.root = root
+        last = {"step": None}
+
+        def arrived(view) -> None:
+            previous, last["step"] = last["step"], view.step
+            if view.step is Step.ATTRACT and previous not in (Step.ATTRACT, Step.DONE):
+                scanner.rearm()
+
+        engine.subscribe(arrived)
+
+
 def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
     from kiosk.flow.runner import ThreadRunner
-    from kiosk.flow.view import Step
     from kiosk.scanner.camera import CameraScanner
     from kiosk.scanner.wedge import KeyboardWedge
     from kiosk.ui.camera_view import CameraPreview
+    from kiosk.ui.feedback import Feedback
     from kiosk.ui.keys import WedgeInput
     from kiosk.ui.kiosk_app import KioskApp, clock_poster
     from kiosk.ui.root import KioskRoot
@@ -68,25 +122,20 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
     runner = ThreadRunner(clock_poster)
     engine = kiosk.engine(runner)
     cards = demo_cards() if cfg.is_demo else ()
-    holder: dict = {}
-
-    def read(text: str) -> None:
-        clock_poster(lambda: holder["root"].card_read(text))
-
+    link = ScanLink(clock_poster)
     scanner = CameraScanner.from_config(
         cfg.section("scanner"), kiosk.data_dir,
-        demo_iccids=[card.iccid for card in cards] or None,
-        on_read=lambda r: read(r.identity.iccid.digits))
-    wedge = KeyboardWedge(lambda found: read(found.iccid.digits)
-                          if hasattr(found, "iccid") else None,
+        demo_iccids=[card.iccid for card in cards] or None, **link.camera_options())
+    wedge = KeyboardWedge(link.wedge,
                           max_key_interval_ms=cfg["scanner.wedge_max_key_interval_ms"])
+    holder: dict = {}
 
     def make_root() -> KioskRoot:
         root = KioskRoot(engine, Metrics(width, height), ZoneInfo(cfg["kiosk.timezone"]),
                          camera=lambda: CameraPreview(scanner.latest_preview),
-                         demo_cards=cards)
-        holder["root"], holder["wedge"] = root, WedgeInput(wedge.feed, wedge.tick)
-        engine.subscribe(lambda v: scanner.rearm() if v.step is Step.ATTRACT else None)
+                         demo_cards=cards, feedback=Feedback(kiosk.data_dir / "ui" / "sounds"))
+        link.attach(root, engine, scanner)
+        holder["wedge"] = WedgeInput(wedge.feed, wedge.tick)
         return root
 
     scanner.start()

@@ -17,11 +17,13 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
+from kiosk.core.messages import Message
 from kiosk.flow.engine import Engine
 from kiosk.flow.view import Step, View
 from kiosk.i18n import LANGUAGES, NATIVE_NAMES, Translator
 from kiosk.ui import overlays
 from kiosk.ui.context import Ctx, DemoCard, UiState
+from kiosk.ui.feedback import Feedback, Flash
 from kiosk.ui.screens import card, done, identify, offer, payment, problem, verify, working
 from kiosk.ui.staff_gesture import StaffGesture
 from kiosk.ui.theme import Metrics
@@ -44,19 +46,25 @@ SCREENS: dict[Step, Callable[[Ctx], Widget]] = {
 
 
 def stop_animations(widget: Widget) -> None:
-    """Repeating animations hold their widgets: stop them before a screen is dropped."""
+    """Repeating animations and clock events hold their widgets: stop them before a screen
+    is dropped (a widget deep in a dropped screen keeps its parent, so it cannot notice)."""
     for child in widget.walk(restrict=True):
         Animation.cancel_all(child)
+        stop = getattr(child, "stop_ticking", None)
+        if stop is not None:
+            stop()
 
 
 class KioskRoot(FloatLayout):
     def __init__(self, engine: Engine, metrics: Metrics, tz: tzinfo,
                  camera: Callable[[], Widget] | None = None,
                  demo_cards: tuple[DemoCard, ...] = (),
-                 gesture_clock: Callable[[], float] = time.monotonic) -> None:
+                 gesture_clock: Callable[[], float] = time.monotonic,
+                 feedback: Feedback | None = None) -> None:
         super().__init__()
         self.engine, self.m, self.tz = engine, metrics, tz
         self.camera, self.demo_cards = camera, demo_cards
+        self.feedback = feedback or Feedback(None)
         self.ui = UiState()
         self.view: View | None = None
         self.ctx: Ctx | None = None
@@ -71,6 +79,8 @@ class KioskRoot(FloatLayout):
         self.add_widget(layout)
         self.overlay = FloatLayout()
         self.add_widget(self.overlay)
+        self.flash = Flash(metrics.px(18))
+        self.add_widget(self.flash)
         engine.subscribe(self.show)
 
     # -- observing the engine --------------------------------------------------------
@@ -133,10 +143,27 @@ class KioskRoot(FloatLayout):
 
         return open_overlay
 
+    def _at_start(self) -> bool:
+        return self.view is not None and self.view.step is Step.ATTRACT
+
     def card_read(self, text: str) -> None:
         """A card seen by the camera or a wedge scanner: acted on only while at the start."""
-        if self.view is not None and self.view.step is Step.ATTRACT:
+        if self._at_start():
+            self._signal("read")
+            self.ui.rejected = None
             self.engine.identify(text)
+
+    def scan_rejected(self, reason: Message) -> None:
+        """A barcode that is not a card: say why on the scan screen (only while at the start)."""
+        if not self._at_start() or self.ui.mode == "keypad":
+            return
+        self._signal("rejected")
+        self.ui.mode, self.ui.rejected = "scan", reason
+        self.rerender()
+
+    def _signal(self, kind: str) -> None:
+        self.feedback.signal(kind)
+        self.flash.show(kind)
 
     # -- time and touches ------------------------------------------------------------
 

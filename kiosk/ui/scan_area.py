@@ -6,75 +6,110 @@ any of our four languages still sees what to do.
 
 from __future__ import annotations
 
-from kivy.animation import Animation
+from kivy.clock import Clock
 from kivy.graphics import Color, Line, Rectangle
 from kivy.properties import NumericProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
+from kiosk.ui.camera_view import PREVIEW_FPS
 from kiosk.ui.theme import Metrics
+
+HINT_CYCLE_S = 2.8  # glide in 1.4 s, rest 0.8 s, glide out 0.6 s
 
 
 class GuideFrame(Widget):
-    """Corner brackets of the region the decoder looks at, plus the gliding card hint."""
+    """Corner brackets of the region the decoder looks at, plus the gliding card hint.
+
+    The canvas instructions are made once and moved; ``step`` sets the hint's place from the
+    time, so it moves only when called (at the camera's rate) and not while it rests.
+    """
 
     progress = NumericProperty(0)  # 0: card below the frame, 1: card inside it
 
     def __init__(self, m: Metrics, **kw) -> None:
         super().__init__(**kw)
         self.m = m
+        with self.canvas:
+            Color(*theme.ACCENT)
+            self._corners = [Line(points=[], width=m.px(8)) for _ in range(4)]
+            self._card_colour = Color(1, 1, 1, 0.35)
+            self._card = Rectangle()
+            Color(*theme.DARK_TEXT)
+            self._bars = [Rectangle() for _ in range(9)]  # a few bars: it is a barcode
         self.bind(pos=self._draw, size=self._draw, progress=self._draw)
-        anim = (Animation(progress=1, duration=1.4, t="out_quad")
-                + Animation(progress=1, duration=0.8)
-                + Animation(progress=0, duration=0.6, t="in_quad"))
-        anim.repeat = True
-        anim.start(self)
 
     def frame_box(self) -> tuple[float, float, float, float]:
         w = self.width * 0.7
         h = min(self.height * 0.5, w * 0.45)
         return self.center_x - w / 2, self.center_y - h / 2, w, h
 
+    def step(self, t: float) -> None:
+        """The hint at ``t`` seconds into its loop: glide in, rest, glide out."""
+        t %= HINT_CYCLE_S
+        if t < 1.4:
+            x = t / 1.4
+            self.progress = 1 - (1 - x) ** 2  # ease out
+        elif t < 2.2:
+            self.progress = 1
+        else:
+            x = (t - 2.2) / 0.6
+            self.progress = 1 - x * x  # ease in
+
     def _draw(self, *_a) -> None:
         x, y, w, h = self.frame_box()
-        arm, width = min(w, h) * 0.22, self.m.px(8)
-        self.canvas.clear()
-        with self.canvas:
-            Color(*theme.ACCENT)
-            for cx, cy, dx, dy in ((x, y, 1, 1), (x + w, y, -1, 1), (x, y + h, 1, -1),
-                                   (x + w, y + h, -1, -1)):
-                Line(points=[cx + dx * arm, cy, cx, cy, cx, cy + dy * arm], width=width)
-            Color(1, 1, 1, 0.35 + 0.4 * self.progress)
-            card_w, card_h = w * 0.8, h * 0.8
-            bottom = self.y + self.height * 0.02
-            target = y + (h - card_h) / 2
-            cy = bottom + (target - bottom) * self.progress
-            Rectangle(pos=(self.center_x - card_w / 2, cy), size=(card_w, card_h))
-            Color(*theme.DARK_TEXT)
-            for i in range(9):  # a few bars: it is a barcode
-                bar_x = self.center_x - card_w * 0.35 + i * card_w * 0.08
-                Rectangle(pos=(bar_x, cy + card_h * 0.25), size=(card_w * 0.03, card_h * 0.5))
-
-    def stop(self) -> None:
-        Animation.cancel_all(self)
+        arm = min(w, h) * 0.22
+        for line, (cx, cy, dx, dy) in zip(self._corners, (
+                (x, y, 1, 1), (x + w, y, -1, 1), (x, y + h, 1, -1), (x + w, y + h, -1, -1)),
+                strict=True):
+            line.points = [cx + dx * arm, cy, cx, cy, cx, cy + dy * arm]
+        self._card_colour.a = 0.35 + 0.4 * self.progress
+        card_w, card_h = w * 0.8, h * 0.8
+        bottom = self.y + self.height * 0.02
+        cy = bottom + (y + (h - card_h) / 2 - bottom) * self.progress
+        self._card.pos, self._card.size = (self.center_x - card_w / 2, cy), (card_w, card_h)
+        for i, bar in enumerate(self._bars):
+            bar.pos = (self.center_x - card_w * 0.35 + i * card_w * 0.08, cy + card_h * 0.25)
+            bar.size = (card_w * 0.03, card_h * 0.5)
 
 
 class ScanArea(FloatLayout):
-    """The preview (or a dark panel without a camera) with the guide frame over it."""
+    """The preview (or a dark panel without a camera) with the guide frame over it.
+
+    One clock event at the camera's rate moves the hint and shows a new camera frame, so
+    both land in the same repaint: the screen is redrawn at most ``PREVIEW_FPS`` times a
+    second while this area is up, never at the display's 60.
+    """
 
     def __init__(self, m: Metrics, preview: Widget | None, **kw) -> None:
         super().__init__(**kw)
-        with self.canvas.before:
-            Color(*theme.PANEL)
-            self._bg = Rectangle(pos=self.pos, size=self.size)
-        self.bind(pos=self._redraw, size=self._redraw)
+        # Under a preview (which covers the whole area) the panel is never seen but would
+        # still be filled on every repaint (even when transparent): only without a camera.
+        self._bg = None
+        if preview is None:
+            with self.canvas.before:
+                Color(*theme.PANEL)
+                self._bg = Rectangle(pos=self.pos, size=self.size)
+            self.bind(pos=self._redraw, size=self._redraw)
+        self.preview = preview
         if preview is not None:
             preview.size_hint = (1, 1)
             preview.pos_hint = {"x": 0, "y": 0}
             self.add_widget(preview)
         self.guide = GuideFrame(m, size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
         self.add_widget(self.guide)
+        self._started = Clock.get_boottime()
+        self._event = Clock.schedule_interval(self._tick, 1 / PREVIEW_FPS)
+
+    def stop_ticking(self) -> None:
+        """Its screen was dropped (``root.stop_animations``): stop polling and moving."""
+        self._event.cancel()
+
+    def _tick(self, _dt: float) -> None:
+        self.guide.step(Clock.get_boottime() - self._started)
+        if self.preview is not None and hasattr(self.preview, "poll"):
+            self.preview.poll()
 
     def _redraw(self, *_a) -> None:
         self._bg.pos, self._bg.size = self.pos, self.size

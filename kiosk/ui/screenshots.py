@@ -57,8 +57,10 @@ def run(args: argparse.Namespace) -> int:
     if len(orientations) > 1:
         langs = [arg for lang in args.lang or () for arg in ("--lang", lang)]
         for orientation in orientations:
-            command = [sys.executable, "-m", "kiosk.cli", "screenshots", "--out", str(args.out),
-                       "--orientation", orientation, *langs]
+            command = [sys.executable, "-m", "kiosk.cli",
+                       "--log-level", getattr(args, "log_level", None) or "warning",
+                       "screenshots", "--out", str(args.out), "--orientation", orientation,
+                       *langs]
             if subprocess.run(command, check=False).returncode != 0:
                 return 1
         return 0

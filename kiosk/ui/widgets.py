@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from kivy.animation import Animation
+from kivy.clock import Clock
 from kivy.core.image import Image as CoreImage
 from kivy.graphics import Color, Line, PopMatrix, PushMatrix, Rectangle, Rotate
 from kivy.properties import NumericProperty
@@ -18,6 +18,9 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
 from kiosk.ui.theme import Metrics
+
+SPIN_FPS = 15
+SPIN_PERIOD_S = 1.2  # one turn
 
 
 class Text(Label):
@@ -92,7 +95,11 @@ def column(m: Metrics, *children: Widget, spacing: float | None = None,
 
 
 class Spinner(Widget):
-    """A rotating arc: shows that work goes on, so the screen never looks frozen."""
+    """A rotating arc: shows that work goes on, so the screen never looks frozen.
+
+    It turns in steps at ``SPIN_FPS`` rather than at the display's rate: every step repaints
+    the whole window, which a software renderer pays for in full.
+    """
 
     angle = NumericProperty(0)
 
@@ -105,19 +112,21 @@ class Spinner(Widget):
             self._arc = Line(circle=(*self.center, self.width / 2, 0, 270), width=m.px(10))
             PopMatrix()
         self.bind(pos=self._redraw, size=self._redraw, angle=self._turn)
-        self._anim = Animation(angle=-360, duration=1.2)
-        self._anim.repeat = True
-        self._anim.start(self)
+        self._event = Clock.schedule_interval(self._spin, 1 / SPIN_FPS)
+
+    def _spin(self, dt: float) -> None:
+        self.angle = (self.angle - 360 * dt / SPIN_PERIOD_S) % 360
 
     def _redraw(self, *_a) -> None:
         self._rotate.origin = self.center
         self._arc.circle = (*self.center, self.width / 2 - 10, 0, 270)
 
     def _turn(self, _w, angle) -> None:
-        self._rotate.angle = angle % 360
+        self._rotate.angle = angle
 
-    def stop(self) -> None:
-        Animation.cancel_all(self)
+    def stop_ticking(self) -> None:
+        """Called when its screen is dropped (``root.stop_animations``)."""
+        self._event.cancel()
 
 
 def png_image(data: bytes, size: float) -> Image:

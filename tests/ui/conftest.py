@@ -41,8 +41,8 @@ TZ = ZoneInfo("Europe/Moscow")
 
 
 class FakeClock:
-    def __init__(self) -> None:
-        self.now = NOW
+    def __init__(self, now=NOW) -> None:
+        self.now = now
 
     def __call__(self):
         return self.now
@@ -114,8 +114,9 @@ class Harness:
 
 
 def build_harness(tmp_path, methods=(PaymentMethod.CARD,), operator=None, printer=None,
-                  demo=True, gesture_clock=time.monotonic) -> Harness:
-    clock = FakeClock()
+                  demo=True, gesture_clock=time.monotonic, cards=None, camera=None,
+                  feedback=None, now=NOW) -> Harness:
+    clock = FakeClock(now)
     journal = Journal(tmp_path / "journal.sqlite", now=clock)
     terminals = {m: PaymentSimulator(tmp_path / "terminal.sqlite", m) for m in methods}
     operator = operator or FakeOperator(demo_card(ICCID))
@@ -129,9 +130,11 @@ def build_harness(tmp_path, methods=(PaymentMethod.CARD,), operator=None, printe
                               retry=Retry(attempts=2), sleep=lambda _s: None, now=clock),
         ThreadRunner(clock_poster), now=clock,
     )
-    cards = (DemoCard("Demo card", ICCID),) if demo else ()
+    if cards is None:
+        cards = (DemoCard("Demo card", ICCID),) if demo else ()
     app = KioskApp(lambda: KioskRoot(engine, Metrics(WIDTH, HEIGHT), TZ, demo_cards=cards,
-                                     gesture_clock=gesture_clock), kiosk_mode=False)
+                                     gesture_clock=gesture_clock, camera=camera,
+                                     feedback=feedback), kiosk_mode=False)
     app._run_prepare()
     harness = Harness(app, engine, clock, {"journal": journal, "terminals": terminals,
                                            "operator": operator, "printer": printer})
@@ -154,3 +157,14 @@ def make_ui(window, tmp_path):
         window.remove_widget(harness.root)
         harness.engine.runner.shutdown()
         harness.journal.close()
+
+
+@pytest.fixture
+def operator_sim(tmp_path):
+    """The real operator simulator on loopback HTTP and a client for the demo kiosk."""
+    from kiosk.provider.testing import client_for, running_simulator
+
+    with running_simulator(tmp_path / "operator-sim") as sim:
+        client = client_for(sim)
+        yield sim, client
+        client.close()

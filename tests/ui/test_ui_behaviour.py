@@ -95,3 +95,31 @@ def test_hidden_staff_gesture_opens_the_staff_login(make_ui):
     assert ui.shows("Staff login")
     ui.tap("Close")
     assert not ui.shows("Staff login")
+
+
+def test_camera_preview_uploads_only_new_frames_and_stops_with_its_screen(make_ui):
+    import numpy as np
+
+    from kiosk.ui.camera_view import CameraPreview
+    from kiosk.ui.scan_area import ScanArea
+
+    frames = {"newest": np.zeros((72, 128, 3), np.uint8)}
+    previews: list[CameraPreview] = []
+
+    def camera() -> CameraPreview:
+        previews.append(CameraPreview(lambda: frames["newest"]))
+        return previews[-1]
+
+    ui = make_ui()
+    ui.root.camera = camera
+    ui.tap("Start")
+    preview = previews[-1]
+    area = next(w for w in ui.root.walk(restrict=True) if isinstance(w, ScanArea))
+    area._tick(0)
+    area._tick(0)
+    assert preview.uploads == 1  # the same frame is not uploaded (nor repainted) again
+    frames["newest"] = np.ones((72, 128, 3), np.uint8)
+    area._tick(0)
+    assert preview.uploads == 2 and area._event.is_triggered
+    ui.tap("Type the number instead")  # the scan screen is dropped
+    assert not area._event.is_triggered

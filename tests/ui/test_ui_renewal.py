@@ -8,7 +8,6 @@ import pytest
 
 from kiosk.core.sale import PaymentMethod
 from kiosk.flow.view import Step
-from kiosk.payment.simulator import Script
 from tests.fakes import FakeOperator, demo_card
 from tests.ui.conftest import ICCID
 
@@ -83,34 +82,6 @@ def test_wrong_code_then_right_code(make_ui):
     ui.type_digits("123456")
     ui.tap("Confirm")
     ui.wait_step(Step.DONE)
-
-
-def test_declined_payment_then_retry(make_ui):
-    ui = make_ui()
-    ui.terminals[PaymentMethod.CARD].script_next(Script.DECLINE)
-    to_code(ui)
-    ui.type_digits("123456")
-    ui.tap("Confirm")
-    ui.wait_step(Step.PROBLEM)
-    assert ui.shows("The payment was declined. Nothing was charged.")
-    assert ui.shows("Pay another way")
-    ui.tap("Try again")
-    ui.wait_step(Step.DONE)
-    assert sorted(str(t.state) for t in ui.journal.all()) == ["declined", "done"]
-
-
-def test_failed_renewal_returns_the_money(make_ui):
-    ui = make_ui()
-    ui.operator.behaviour = "fail"
-    to_code(ui)
-    ui.type_digits("123456")
-    ui.tap("Confirm")
-    ui.wait_step(Step.PROBLEM)
-    assert ui.shows("The money is back on your card. Please keep the slip.")
-    assert ui.shows("E-receipt")
-    assert len(ui.printer.refunds) == 1
-    ui.tap("Finish")
-    assert ui.engine.view.step is Step.ATTRACT
 
 
 def test_choosing_a_payment_method(make_ui):

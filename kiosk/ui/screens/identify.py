@@ -27,7 +27,7 @@ def build(c: Ctx) -> Widget:
 
 def _go(c: Ctx, mode: str):
     def go() -> None:
-        c.ui.mode = mode
+        c.ui.mode, c.ui.rejected = mode, None
         c.rerender()
 
     return go
@@ -76,9 +76,16 @@ def _identify(c: Ctx, iccid: str):
 
 def scan(c: Ctx) -> Widget:
     error = c.view.input_error
-    subtitle = c.t.message(error) if error else c._("Hold it still for a moment.")
+    if error is not None:
+        subtitle = c.t.message(error)
+    elif c.ui.rejected is not None:  # the camera saw a barcode that is not a card
+        subtitle = "\n".join((c.t.message(c.ui.rejected),
+                              c._("Please show the barcode printed on your SIM card or its "
+                                  "holder.")))
+    else:
+        subtitle = c._("Hold it still for a moment.")
     head = title(c, c._("Hold the card's barcode inside the frame"), subtitle)
-    if error:
+    if error is not None or c.ui.rejected is not None:
         head.children[0].color = theme.ERROR_TEXT
     camera = ScanArea(c.m, c.camera() if c.camera else None)
     demo = _demo_row(c)
