@@ -109,7 +109,7 @@ class DecodePipeline:
         results: list[Decoded] = []
         for stage in self.stages:
             found = [c.moved(1.0, x0, y0) for c in stage(view)]
-            results.extend(_parsed(found, results))
+            results.extend(parsed(found, results))
             if any(r.identity for r in results):
                 break
         return results
@@ -207,7 +207,8 @@ class LinearRescue:
         return []
 
 
-def _parsed(candidates: list[Candidate], seen: list[Decoded]) -> list[Decoded]:
+def parsed(candidates: list[Candidate], seen: list[Decoded]) -> list[Decoded]:
+    """Each candidate not already in ``seen``, run through the card payload parser."""
     known = {(d.candidate.text, d.candidate.symbology) for d in seen}
     fresh = [c for c in candidates if (c.text, c.symbology) not in known]
     return [Decoded(c, read_payload(c.text)) for c in fresh]
