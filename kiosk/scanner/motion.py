@@ -26,10 +26,12 @@ from kiosk.scanner.decoders import Box, Candidate, ZxingDecoder
 _SHIFT_SCALE = 4  # displacement is measured on quarter-size frames: about a millisecond
 MIN_SHIFT_PX = 12.0  # below this the ordinary stages read the card; no rescue needed
 MIN_PEAK = 0.18  # weaker correlation peaks were noise or a card appearing, not moving
-# Blur length as a fraction of the displacement since the last frame, most likely first:
-# measured on the entry videos, the card read at 0.3 one frame and 0.4 the frame before.
-EXPOSURE_SHARES = (0.3, 0.4)
-_NOISE_TO_SIGNAL = 1e-2
+# Blur length as a fraction of the displacement since the last frame, most likely first.
+# Swept 0.25-0.5 on the bench's entry videos (exposure half a frame, hand slowing down): 0.35
+# read every matrix card three frames after it was fully in view, 0.4 some a frame earlier.
+# A camera with a shorter shutter smears less; the guesses would then need re-measuring.
+EXPOSURE_SHARES = (0.35, 0.4)
+_NOISE_TO_SIGNAL = 5e-3  # 1e-2 and 2e-2 lost one of those reads each, 3e-3 gained none
 
 
 @dataclass(frozen=True)
