@@ -7,8 +7,10 @@ path whose length is the distance the card travels while the shutter is open. Be
 video frames the card's displacement can be measured (phase correlation of two small frames);
 the blur length is a fraction of it (the exposure's share of the frame interval, and the hand
 is slowing down), so a few fractions are tried. A Wiener filter along that direction then
-restores QR and Data Matrix modules (5+ px) well enough to decode; Code128 modules (2 px) do
-not come back from a 15+ px smear, which is measured, not assumed (bench/scan.py, videos).
+restores QR and Data Matrix modules (5+ px) well enough to decode. Code128 modules (2 px) do
+not come back from a 15+ px smear (swept on the bench videos: no length reads them), but a
+smear of 5-6 px does, once the straightened bars' mean line is restored with a motion length
+from the measured shift: the rescue stage's fixed guesses cover defocus, not that.
 
 Only frames where the card moved a lot and nothing was read pay for this, and every candidate
 is parsed and validated like any other, so a bad guess can cost time but not a wrong read.
@@ -21,7 +23,15 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from kiosk.scanner.deblur import aligned_band, restored_lines
 from kiosk.scanner.decoders import Box, Candidate, ZxingDecoder
+from kiosk.scanner.locate import (
+    bar_band,
+    find_linear_barcode,
+    region_box,
+    straighten,
+    straighten_scale,
+)
 
 _SHIFT_SCALE = 4  # displacement is measured on quarter-size frames: about a millisecond
 MIN_SHIFT_PX = 12.0  # below this the ordinary stages read the card; no rescue needed
@@ -32,6 +42,11 @@ MIN_PEAK = 0.18  # weaker correlation peaks were noise or a card appearing, not 
 # A camera with a shorter shutter smears less; the guesses would then need re-measuring.
 EXPOSURE_SHARES = (0.35, 0.4)
 _NOISE_TO_SIGNAL = 5e-3  # 1e-2 and 2e-2 lost one of those reads each, 3e-3 gained none
+# For Code128 each guess is one restored scan line (well under a millisecond), so a wider
+# spread is affordable: a slowing hand smears less than the last displacement suggests (the
+# bench's last smeared entry frame read at 0.21 of it).
+LINEAR_SHARES = (0.2, 0.25, 0.15, 0.3, 0.35)
+_LINEAR_DEFOCUS = 0.5  # px: the lens is focused on the card; a little softness only
 
 
 @dataclass(frozen=True)
@@ -106,8 +121,34 @@ class MotionRescue:
         self._shares = shares
         self._zxing = ZxingDecoder(("qr", "datamatrix"), try_downscale=False,
                                    name="zxing-cpp/motion-deblurred")
+        self._line_zxing = ZxingDecoder(("code128",), try_rotate=False, try_downscale=False,
+                                        name="zxing-cpp/motion-deblurred-line")
 
     def __call__(self, gray: np.ndarray, shift: Shift) -> list[Candidate]:
+        return self._matrix(gray, shift) or self._linear(gray, shift)
+
+    def _linear(self, gray: np.ndarray, shift: Shift) -> list[Candidate]:
+        """Code128: the straightened bars' mean line restored for the motion across them.
+
+        Only the motion's component across the bars smears them; along the bars it only
+        lengthens them.
+        """
+        region = find_linear_barcode(gray)
+        if region is None:
+            return []
+        upright = straighten(gray, region)
+        line = aligned_band(upright, bar_band(upright)).mean(axis=0)
+        across = np.radians(region.angle_deg)
+        smear = abs(shift.dx * np.cos(across) + shift.dy * np.sin(across))
+        guesses = tuple((_LINEAR_DEFOCUS, share * smear) for share in LINEAR_SHARES)
+        box = region_box(region, gray.shape)
+        for restored in restored_lines(line, straighten_scale(region), guesses):
+            found = self._line_zxing.decode(restored)
+            if found:
+                return [Candidate(c.text, c.symbology, c.backend, box) for c in found]
+        return []
+
+    def _matrix(self, gray: np.ndarray, shift: Shift) -> list[Candidate]:
         half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
         turn = np.degrees(np.arctan2(shift.dy, shift.dx))
         along, to_half = _turned(half, turn)
