@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from kiosk.scanner import samples
-from kiosk.scanner.motion import EXPOSURE_SHARES, MotionRescue, Shift, frame_shift, small_copy
+from kiosk.scanner.motion import (
+    EXPOSURE_SHARES,
+    LINEAR_SHARES,
+    MotionRescue,
+    Shift,
+    frame_shift,
+    small_copy,
+)
 from kiosk.scanner.pipeline import DecodePipeline, to_gray
 from kiosk.scanner.track import RegionTracker
 
@@ -95,3 +102,23 @@ def test_rescue_is_not_paid_for_on_a_card_held_still_or_already_read():
     for frame in sliding("qr", [640.0, 641.0, 640.0], smear=0.0):
         assert [d.identity.iccid.digits for d in tracker.decode(frame) if d.identity] == [ICCID]
     assert rescue.calls == 0
+
+
+def test_code128_smeared_a_few_pixels_is_read_with_the_motion_length_across_its_bars():
+    smear = 8.0
+    (frame,) = sliding("code128", [640.0], smear=smear)
+    assert not [d for d in DecodePipeline().decode(frame) if d.identity]
+    found = MotionRescue()(frame, Shift(-smear / LINEAR_SHARES[0], 0.0, peak=1.0))
+    assert read(found) == [ICCID]
+    assert found[0].backend == "zxing-cpp/motion-deblurred-line"
+
+
+def test_only_motion_across_the_bars_counts_as_their_smear():
+    # A quarter turn: the card's smear now runs down the picture, across the turned bars.
+    smear = 8.0
+    (frame,) = sliding("code128", [640.0], smear=smear)
+    turned = np.ascontiguousarray(np.rot90(frame))
+    length = smear / LINEAR_SHARES[0]
+    assert read(MotionRescue()(turned, Shift(0.0, length, peak=1.0))) == [ICCID]
+    # The same length along the bars would smear nothing, so no restoration matches.
+    assert read(MotionRescue()(turned, Shift(length, 0.0, peak=1.0))) == []
