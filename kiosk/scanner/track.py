@@ -8,6 +8,10 @@ every ``full_every``-th frame is searched whole anyway, so a second card, or one
 across the picture, is still found within a few frames. Every candidate is still parsed and
 validated exactly as on a whole frame: the crop changes where the pipeline looks, never what
 it trusts.
+
+Consecutive frames also tell how fast the card moves. When it moved far since the last frame
+and nothing was read, the smear is undone along the motion (``kiosk.scanner.motion``): a card
+still sliding in is read a frame or two sooner.
 """
 
 from __future__ import annotations
@@ -15,19 +19,24 @@ from __future__ import annotations
 import numpy as np
 
 from kiosk.scanner.decoders import Box
-from kiosk.scanner.pipeline import Decoded, DecodePipeline
+from kiosk.scanner.motion import MotionRescue, Shift, frame_shift, small_copy
+from kiosk.scanner.pipeline import Decoded, DecodePipeline, parsed, to_gray
 
 
 class RegionTracker:
     """The live decode path: ``decode`` one video frame after another."""
 
     def __init__(self, pipeline: DecodePipeline | None = None, *, full_every: int = 5,
-                 margin: float = 0.6) -> None:
+                 margin: float = 0.6, motion_rescue: MotionRescue | None = None) -> None:
         self.pipeline = pipeline or DecodePipeline()
         self._full_every = full_every
         self._margin = margin
+        self._motion_rescue = motion_rescue or MotionRescue()
         self._box: Box | None = None
         self._since_full = 0
+        self._previous: np.ndarray | None = None
+        # the motion into the last frame, when it was measured (frames without a read)
+        self.last_shift: Shift | None = None
 
     @property
     def roi(self) -> Box | None:
@@ -37,15 +46,37 @@ class RegionTracker:
     def decode(self, frame: np.ndarray) -> list[Decoded]:
         roi = self.roi
         results = self.pipeline.decode(frame, roi)
+        results += self._unsmeared(frame, results)
         self._since_full = 0 if roi is None else self._since_full + 1
         located = _located(results)
         self._box = _grown(located, self._margin, frame.shape) if located else None
         return results
 
     def reset(self) -> None:
-        """Forget the last place: the next frame is searched whole."""
+        """Forget the last place and picture: the next frame is searched whole."""
         self._box = None
         self._since_full = 0
+        self._previous = None
+        self.last_shift = None
+
+    def _unsmeared(self, frame: np.ndarray, results: list[Decoded]) -> list[Decoded]:
+        """Motion-deblurred reads, only when nothing was read and the card moved far.
+
+        The small copy is kept every frame (a fraction of a millisecond); the motion is
+        measured only on frames without a read, so a card held still costs nothing more.
+        """
+        gray = to_gray(frame)
+        current = small_copy(gray)
+        previous, self._previous = self._previous, current
+        self.last_shift = None
+        if any(d.identity for d in results):
+            return []
+        if previous is None or previous.shape != current.shape:
+            return []
+        self.last_shift = frame_shift(previous, current)
+        if not self.last_shift.moving:
+            return []
+        return parsed(self._motion_rescue(gray, self.last_shift), results)
 
 
 def _located(results: list[Decoded]) -> Box | None:

@@ -1,0 +1,124 @@
+"""Cards still sliding into view: motion measured between frames, smear undone along it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kiosk.scanner import samples
+from kiosk.scanner.motion import (
+    EXPOSURE_SHARES,
+    LINEAR_SHARES,
+    MotionRescue,
+    Shift,
+    frame_shift,
+    small_copy,
+)
+from kiosk.scanner.pipeline import DecodePipeline, to_gray
+from kiosk.scanner.track import RegionTracker
+
+ICCID = samples.DEFAULT_DEMO_ICCIDS[0]
+SMEAR_PX = 16.0  # what a card covers during the exposure two or three frames before it stops
+
+
+def sliding(symbology: str, centres: list[float], smear: float, seed: int = 3) -> list[np.ndarray]:
+    """Frames of one card at each x centre over one backdrop, smeared horizontally."""
+    rng = np.random.default_rng(seed)
+    card = samples.render_card(ICCID, symbology, rng)
+    backdrop = samples.background(rng)
+    return [to_gray(samples.render_scene(card, samples.Pose(center=(x, 360.0), width_px=720,
+                                                            motion_px=smear), rng, backdrop))
+            for x in centres]
+
+
+def shift_for(smear: float, dx: float = -1.0, dy: float = 0.0) -> Shift:
+    """The displacement whose first exposure-share guess is exactly ``smear``."""
+    length = smear / EXPOSURE_SHARES[0]
+    return Shift(dx * length, dy * length, peak=1.0)
+
+
+def read(candidates) -> list[str]:
+    return [c.text for c in candidates]
+
+
+def test_displacement_of_the_card_is_measured_against_a_still_background():
+    previous, current = sliding("qr", [700.0, 652.0], smear=0.0)
+    shift = frame_shift(small_copy(previous), small_copy(current))
+    assert shift.dx == pytest.approx(-48, abs=3) and shift.dy == pytest.approx(0, abs=3)
+    assert shift.moving
+
+
+def test_a_card_held_still_is_not_moving():
+    previous, current = sliding("qr", [700.0, 700.5], smear=0.0)
+    assert not frame_shift(small_copy(previous), small_copy(current)).moving
+
+
+@pytest.mark.parametrize("symbology", ["qr", "datamatrix"])
+def test_smeared_matrix_code_is_read_once_restored_along_the_motion(symbology):
+    (frame,) = sliding(symbology, [640.0], smear=SMEAR_PX)
+    assert not [d for d in DecodePipeline().decode(frame) if d.identity]
+    assert read(MotionRescue()(frame, shift_for(SMEAR_PX))) == [ICCID]
+
+
+def test_vertical_motion_is_turned_to_the_rows_and_the_box_mapped_back():
+    (frame,) = sliding("qr", [640.0], smear=SMEAR_PX)
+    upright = np.ascontiguousarray(np.rot90(frame))  # the smear now runs down the picture
+    found = MotionRescue()(upright, shift_for(SMEAR_PX, dx=0.0, dy=1.0))
+    assert read(found) == [ICCID]
+    x0, y0, x1, y1 = found[0].box
+    rng = np.random.default_rng(3)
+    corners = samples.symbol_corners(samples.render_card(ICCID, "qr", rng),
+                                     samples.Pose(center=(640.0, 360.0), width_px=720))
+    # np.rot90 maps (x, y) of the frame to (y, width - 1 - x) of the turned picture.
+    turned = np.column_stack([corners[:, 1], frame.shape[1] - 1 - corners[:, 0]])
+    centre = turned.mean(axis=0)
+    assert x0 < centre[0] < x1 and y0 < centre[1] < y1
+    assert x1 - x0 < 2 * np.ptp(turned[:, 0]) and y1 - y0 < 2 * np.ptp(turned[:, 1])
+
+
+def test_tracker_reads_the_sliding_card_on_the_second_frame():
+    first, second = sliding("qr", [640.0 + SMEAR_PX / EXPOSURE_SHARES[0], 640.0], smear=SMEAR_PX)
+    tracker = RegionTracker()
+    assert not [d for d in tracker.decode(first) if d.identity]
+    results = [d for d in tracker.decode(second) if d.identity]
+    assert [d.identity.iccid.digits for d in results] == [ICCID]
+    assert results[0].candidate.backend == "zxing-cpp/motion-deblurred"
+    assert tracker.last_shift is not None and tracker.last_shift.moving
+
+
+class CountingRescue(MotionRescue):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def __call__(self, gray, shift):
+        self.calls += 1
+        return super().__call__(gray, shift)
+
+
+def test_rescue_is_not_paid_for_on_a_card_held_still_or_already_read():
+    rescue = CountingRescue()
+    tracker = RegionTracker(motion_rescue=rescue)
+    for frame in sliding("qr", [640.0, 641.0, 640.0], smear=0.0):
+        assert [d.identity.iccid.digits for d in tracker.decode(frame) if d.identity] == [ICCID]
+    assert rescue.calls == 0
+
+
+def test_code128_smeared_a_few_pixels_is_read_with_the_motion_length_across_its_bars():
+    smear = 8.0
+    (frame,) = sliding("code128", [640.0], smear=smear)
+    assert not [d for d in DecodePipeline().decode(frame) if d.identity]
+    found = MotionRescue()(frame, Shift(-smear / LINEAR_SHARES[0], 0.0, peak=1.0))
+    assert read(found) == [ICCID]
+    assert found[0].backend == "zxing-cpp/motion-deblurred-line"
+
+
+def test_only_motion_across_the_bars_counts_as_their_smear():
+    # A quarter turn: the card's smear now runs down the picture, across the turned bars.
+    smear = 8.0
+    (frame,) = sliding("code128", [640.0], smear=smear)
+    turned = np.ascontiguousarray(np.rot90(frame))
+    length = smear / LINEAR_SHARES[0]
+    assert read(MotionRescue()(turned, Shift(0.0, length, peak=1.0))) == [ICCID]
+    # The same length along the bars would smear nothing, so no restoration matches.
+    assert read(MotionRescue()(turned, Shift(length, 0.0, peak=1.0))) == []
