@@ -175,8 +175,8 @@ class _Handler(BaseHTTPRequestHandler):
         kinds = {fault.kind: fault for fault in faults}
         for fault in faults:
             if fault.kind is FaultKind.LATENCY:
-                time.sleep(fault.delay_ms / 1000)
-        if FaultKind.DROP_BEFORE in kinds:
+                sim.stopping.wait(fault.delay_ms / 1000)
+        if FaultKind.DROP_BEFORE in kinds or sim.stopping.is_set():
             self._drop(method, path, "drop_before")
             return
         if FaultKind.SERVER_ERROR in kinds:
@@ -184,7 +184,8 @@ class _Handler(BaseHTTPRequestHandler):
             error = ApiError(status, "unavailable", Category.TRANSIENT, "operator unavailable")
             self._send(status, error.envelope())
             return
-        status, payload = self._process(method, path, target, body, kinds)
+        with sim.in_flight:
+            status, payload = self._process(method, path, target, body, kinds)
         if FaultKind.DROP_AFTER in kinds:
             self._drop(method, path, "drop_after")
             return
@@ -255,6 +256,27 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(raw)
 
 
+class _InFlight:
+    """Counts requests inside the operator logic, so closing waits for them."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = threading.Condition()
+
+    def __enter__(self) -> None:
+        with self._idle:
+            self._count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._idle:
+            self._count -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout_s: float) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self._count == 0, timeout_s)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -292,6 +314,10 @@ class OperatorSimulator:
         self._host, self._port = host, port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        # A stopping simulator answers nothing more, like a server going down, and lets the
+        # requests already being processed finish before its ledger closes under them.
+        self.stopping = threading.Event()
+        self.in_flight = _InFlight()
 
     def bind(self) -> OperatorSimulator:
         """Open the listening socket, so ``url`` is known before serving starts."""
@@ -320,6 +346,7 @@ class OperatorSimulator:
             self._close()
 
     def stop(self) -> None:
+        self.stopping.set()
         if self._server is not None:
             self._server.shutdown()
         if self._thread is not None:
@@ -327,11 +354,13 @@ class OperatorSimulator:
         self._close()
 
     def _close(self) -> None:
+        self.stopping.set()
         server, self._server = self._server, None
         if server is not None:
             for connection in list(server.connections):
                 _hang_up(connection)
             server.server_close()
+        self.in_flight.wait_idle(timeout_s=5.0)
         self.store.close()
 
     def __enter__(self) -> OperatorSimulator:

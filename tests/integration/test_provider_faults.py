@@ -3,7 +3,9 @@ resolved by our id, bad answers as clear errors, and never a renewal twice."""
 
 import json
 import socket
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,6 +21,7 @@ from kiosk.provider.client import OperatorClient
 from kiosk.provider.client_messages import BAD_ANSWER
 from kiosk.provider.clock import SimClock
 from kiosk.provider.sim_faults import Fault, FaultKind
+from kiosk.provider.simulator import OperatorSimulator
 from kiosk.provider.testing import (
     add_fault,
     client_for,
@@ -269,3 +272,24 @@ def test_test_endpoints_show_the_ledger(sim, client):
     assert [(e["transaction_id"], e["status"], e["amount"]) for e in entries] == [
         ("tx-ledger", "applied", {"minor": 60000, "currency": "RUB"})]
     assert json.dumps(entries)  # plain JSON, readable by any test
+
+
+def test_stopping_mid_request_applies_nothing_and_logs_no_internal_error(tmp_path, caplog):
+    """A server going down under a slow request: the kiosk cannot know, the ledger stays
+    consistent and closes only after the request left the operator logic."""
+    sim = OperatorSimulator(tmp_path, clock=SimClock(NOW)).start()
+    with client_for(sim, read_timeout_s=10) as client, ThreadPoolExecutor(1) as pool:
+        verification = token(sim, client)
+        add_fault(sim, kind="latency", delay_ms=1_500, method="POST", path="/v1/renewals")
+        pending = pool.submit(create, client, "tx-stop", verification)
+        while sim.faults.pending():  # the request has reached the server and is waiting
+            time.sleep(0.01)
+        sim.stop()
+        with pytest.raises(OperatorError):
+            pending.result(timeout=10)
+    for handler in threading.enumerate():
+        if "process_request" in handler.name:
+            handler.join(timeout=10)
+    assert "sim.internal_error" not in caplog.text
+    with running_simulator(tmp_path, clock=SimClock(NOW)) as again:
+        assert again.ledger() == []
