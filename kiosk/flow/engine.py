@@ -64,6 +64,10 @@ PROBLEMS = {
     "code_blocked": N_("Too many wrong codes. For your security, please start again later."),
     "printer_unavailable": N_("This kiosk cannot print receipts right now and is not selling. "
                               "Sorry for the inconvenience."),
+    "payment_unavailable": N_("The payment terminal is not working right now. Nothing was "
+                              "charged. Please try again later or use another kiosk."),
+    "kiosk_fault": N_("This kiosk has a fault and cannot take payments right now. Nothing "
+                      "was charged. Please use another kiosk."),
     "too_soon": N_("Please wait before asking for a new code."),
 }
 
@@ -78,6 +82,8 @@ _ACTIONS = {
     "manual_review": (Action.FINISH,),
     "code_blocked": (Action.FINISH,),
     "printer_unavailable": (Action.FINISH,),
+    "payment_unavailable": (Action.FINISH,),
+    "kiosk_fault": (Action.FINISH,),
 }
 
 # Steps where the customer may walk away: an idle timeout wipes everything and starts over.
@@ -97,6 +103,11 @@ class EngineSettings:
     refuse_sale_without_printer: bool = False
     default_language: str = "en"
     e_receipt_base_url: str = "https://receipts.example/r/"
+    service_check_s: int = 30  # how often an idle kiosk asks its devices if it can sell
+
+
+class NotJournaled(Exception):
+    """The sale's intent could not be written: nothing may be sent to the terminal."""
 
 
 class Engine:
@@ -121,6 +132,11 @@ class Engine:
         self.now = now
         self._listeners: list[Callable[[View], None]] = []
         self._generation = 0  # bumps on reset: late answers for a wiped session are dropped
+        # What the last device check found: methods whose terminal answers, printer state.
+        self._available: tuple[PaymentMethod, ...] = settings.methods
+        self._printer_ok = True
+        self._checking = False
+        self._service_checked_at: datetime | None = None
         self._reset(settings.default_language)
 
     # -- observation -------------------------------------------------------------------
@@ -146,7 +162,8 @@ class Engine:
         self._method: PaymentMethod | None = None
         self._tx_id: str | None = None
         self._last_activity = self.now()
-        self.view = View(Step.ATTRACT, language, methods=self.settings.methods)
+        self.view = View(Step.ATTRACT, language, methods=self._available,
+                         printer_ready=self._printer_ok, out_of_service=self._out_of_service())
         for listener in list(self._listeners):
             listener(self.view)
 
@@ -181,6 +198,8 @@ class Engine:
 
     def tick(self) -> None:
         """Called about once a second: idle warning, then reset. Never while money moves."""
+        if self.view.step is Step.ATTRACT:
+            self._check_service_when_due()
         if self.view.step not in _IDLE_RESETTABLE:
             return
         idle = (self.now() - self._last_activity).total_seconds()
@@ -189,6 +208,44 @@ class Engine:
             self._reset(self.settings.default_language)
         elif left <= self.settings.idle_warning_s:
             self._publish(idle_warning_s=int(-(-left // 1)))
+
+    # -- can this kiosk sell? ----------------------------------------------------------
+
+    def _check_service_when_due(self) -> None:
+        last = self._service_checked_at
+        due = last is None or (self.now() - last).total_seconds() >= self.settings.service_check_s
+        if due and not self._checking:
+            self.check_service()
+
+    def check_service(self) -> None:
+        """Asks the terminals and the printer, off the main thread, whether a sale could end
+        well; an idle kiosk that cannot sell says so before a traveller scans a card."""
+        self._checking = True
+        self._service_checked_at = self.now()
+        self.runner.run(self._probe_devices, self._service_known)
+
+    def _probe_devices(self) -> tuple[tuple[PaymentMethod, ...], bool]:
+        methods = tuple(m for m in self.settings.methods if _answers(self.payments[m]))
+        return methods, self._printer_ready()
+
+    def _service_known(self, outcome: Outcome) -> None:
+        self._checking = False
+        self._devices_found(outcome)
+        now = (self._available, self._printer_ok, self._out_of_service())
+        shown = (self.view.methods, self.view.printer_ready, self.view.out_of_service)
+        if self.view.step is Step.ATTRACT and now != shown:
+            self._publish(methods=now[0], printer_ready=now[1], out_of_service=now[2])
+
+    def _devices_found(self, outcome: Outcome) -> None:
+        methods, printer = outcome.value if outcome.error is None else ((), False)
+        if (methods, printer) != (self._available, self._printer_ok):
+            logs.event(log, "flow.devices", logging.WARNING if not methods else logging.INFO,
+                       methods=[str(m) for m in methods], printer_ready=printer)
+        self._available, self._printer_ok = methods, printer
+
+    def _out_of_service(self) -> bool:
+        no_printer = not self._printer_ok and self.settings.refuse_sale_without_printer
+        return not self._available or no_printer
 
     def set_language(self, language: str) -> None:
         self.touch()
@@ -201,6 +258,8 @@ class Engine:
         self.touch()
         if self.view.step not in (Step.ATTRACT, Step.PROBLEM, Step.CARD):
             return
+        if self.view.step is Step.ATTRACT and self.view.out_of_service:
+            return  # the screen says the kiosk cannot sell; nobody is led up to payment
         try:
             iccid = Iccid.parse(text)
         except InvalidInput as exc:
@@ -317,7 +376,7 @@ class Engine:
         exc = outcome.error
         if exc is None:
             self._token = outcome.value.verification_token
-            self._choose_method_or_pay()
+            self._work(self._probe_devices, self._ready_to_pay)
             return
         if isinstance(exc, OperatorError) and exc.category is Category.USER:
             left = exc.details.get("attempts_left")
@@ -332,16 +391,19 @@ class Engine:
 
     # -- payment -----------------------------------------------------------------------
 
-    def _choose_method_or_pay(self) -> None:
-        ready = self._printer_ready()
+    def _ready_to_pay(self, outcome: Outcome) -> None:
+        """The devices were asked just before payment: only working terminals are offered."""
+        self._devices_found(outcome)
+        methods, ready = self._available, self._printer_ok
         if not ready and self.settings.refuse_sale_without_printer:
             self._problem("printer_unavailable")
-            return
-        if len(self.settings.methods) == 1:
-            self._publish(printer_ready=ready)
-            self.pay(self.settings.methods[0])
+        elif not methods:
+            self._problem("payment_unavailable")
+        elif len(methods) == 1:
+            self._publish(printer_ready=ready, methods=methods)
+            self.pay(methods[0])
         else:
-            self._publish(step=Step.PAYMENT, printer_ready=ready)
+            self._publish(step=Step.PAYMENT, printer_ready=ready, methods=methods)
 
     def _printer_ready(self) -> bool:
         try:
@@ -354,7 +416,7 @@ class Engine:
         self.touch()
         if self.view.step not in (Step.CODE, Step.PAYMENT, Step.PROBLEM) or not self._token:
             return
-        if method not in self.payments:
+        if method not in self.payments or method not in self.view.methods:
             return
         self._method = method
         tx = self._new_transaction(method)
@@ -368,7 +430,16 @@ class Engine:
         def on_state(state: TxState) -> None:
             self.runner.post(lambda: self._money_moved(tx.tx_id, state))
 
-        self._work(lambda: checkout.drive(tx.tx_id, on_prompt, on_state=on_state), self._paid)
+        def journal_then_drive() -> Transaction:
+            # The intent reaches the disk (fsync) before the terminal hears of it, on the
+            # worker: the screen never waits for the disk.
+            try:
+                self.journal.create(tx)
+            except Exception as exc:
+                raise NotJournaled(tx.tx_id) from exc
+            return checkout.drive(tx.tx_id, on_prompt, on_state=on_state)
+
+        self._work(journal_then_drive, self._paid)
 
     def _new_transaction(self, method: PaymentMethod) -> Transaction:
         chosen, card, now = self._chosen, self._card, self.now()
@@ -388,7 +459,7 @@ class Engine:
                   "price": codec.price_to_dict(chosen.price),
                   "e_receipt_url": self.settings.e_receipt_base_url + tx_id},
         )
-        return self.journal.create(tx)
+        return tx
 
     def _terminal_prompt(self, tx_id: str, p: TerminalPrompt) -> None:
         if self._tx_id == tx_id and self.view.step is Step.PAYING:
@@ -412,6 +483,11 @@ class Engine:
             self._reset(self.view.language)
 
     def _paid(self, outcome: Outcome) -> None:
+        if isinstance(outcome.error, NotJournaled):
+            logs.event(log, "journal.write_failed", logging.ERROR, tx_id=str(outcome.error),
+                       error=repr(outcome.error.__cause__))
+            self._problem("kiosk_fault")
+            return
         if outcome.error:
             logs.event(log, "checkout.crashed", logging.ERROR, error=repr(outcome.error))
             self._problem("manual_review")
@@ -469,3 +545,10 @@ class Engine:
         if self.view.step in (Step.PAYING, Step.RENEWING):
             return
         self._reset(self.settings.default_language)
+
+
+def _answers(port: PaymentPort) -> bool:
+    try:
+        return bool(port.status().ready)
+    except Exception:
+        return False

@@ -104,6 +104,7 @@ class View:
     prompt: TerminalPrompt | None = None
     can_cancel: bool = True
     printer_ready: bool = True
+    out_of_service: bool = False  # the idle kiosk cannot sell: no terminal answers, or no printer
     problem: ProblemView | None = None
     result: ResultView | None = None
     input_error: Message | None = None

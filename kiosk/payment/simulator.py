@@ -83,6 +83,7 @@ class PaymentSimulator:
         self.allow_reversal = allow_reversal
         self.pending_queries = pending_queries
         self._now = now
+        self.online = True  # off: the terminal is unplugged, status says so, nothing is sent
         self._scripts: dict[str, Script] = {}
         self._queue: deque[Script] = deque()
         self._aborts: dict[str, threading.Event] = {}
@@ -152,6 +153,8 @@ class PaymentSimulator:
     ) -> PaymentResult:
         if self._row(reference) is not None:
             raise ValueError(f"reference {reference} was already used at this terminal")
+        if not self.online:
+            return self._result(reference, amount, PaymentOutcome.NOT_SENT, reason="offline")
         outcome = self._outcome_for(reference)
         if outcome in (Script.TIMEOUT_BEFORE_SEND, Script.BUSY):
             reason = "busy" if outcome is Script.BUSY else "no_answer"
@@ -241,7 +244,7 @@ class PaymentSimulator:
         )
 
     def status(self) -> DeviceStatus:
-        return DeviceStatus(True, "simulator")
+        return DeviceStatus(True, "simulator") if self.online else DeviceStatus(False, "offline")
 
     # -- results -----------------------------------------------------------------------
 

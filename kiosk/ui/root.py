@@ -144,7 +144,8 @@ class KioskRoot(FloatLayout):
         return open_overlay
 
     def _at_start(self) -> bool:
-        return self.view is not None and self.view.step is Step.ATTRACT
+        view = self.view
+        return view is not None and view.step is Step.ATTRACT and not view.out_of_service
 
     def card_read(self, text: str) -> None:
         """A card seen by the camera or a wedge scanner: acted on only while at the start."""

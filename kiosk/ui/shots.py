@@ -93,7 +93,9 @@ class Shooter:
     def all_screens(self, lang: str) -> int:
         self.lang, self.count = lang, 0
         for scenario in (self.renewal, self.identify_screens, self.phone, self.declined,
-                         self.refunded, self.unknown):
+                         self.refunded, self.unknown, self.blocked, self.expired,
+                         self.wrong_code, self.no_paper, self.unreachable,
+                         self.terminal_gone, self.out_of_service):
             session = Session(self.size, lang, *self._faults(scenario))
             try:
                 scenario(session)
@@ -102,7 +104,11 @@ class Shooter:
         return self.count
 
     def _faults(self, scenario) -> tuple:
-        return (("renewal_failed",),) if scenario == self.refunded else ()
+        if scenario == self.refunded:
+            return (("renewal_failed",),)
+        if scenario == self.unreachable:
+            return (("server_error,path=/v1/cards,count=0",),)
+        return ()
 
     def identify_screens(self, s: Session) -> None:
         self.shot(s, "attract")
@@ -181,3 +187,48 @@ class Shooter:
         s.engine.identify(demo_data.ICCID_UNKNOWN)
         s.settle(s.step_is(Step.PROBLEM))
         self.shot(s, "problem-card_unknown")
+
+    def blocked(self, s: Session) -> None:
+        s.engine.identify(demo_data.ICCID_BLOCKED)
+        s.settle(s.step_is(Step.PROBLEM))
+        self.shot(s, "problem-card_blocked")
+
+    def expired(self, s: Session) -> None:
+        s.engine.identify(demo_data.ICCID_EXPIRED)
+        s.settle(s.step_is(Step.CARD))
+        self.shot(s, "card-expired")
+
+    def wrong_code(self, s: Session) -> None:
+        s.to_code()
+        s.engine.submit_code("000000")
+        s.settle(lambda: s.engine.view.code is not None and s.engine.view.code.error is not None)
+        self.shot(s, "code-wrong")
+
+    def no_paper(self, s: Session) -> None:
+        s.kiosk.printer.virtual.state.paper_out = True
+        s.to_code()
+        s.verify()
+        s.engine.pay(PaymentMethod.CARD)
+        s.settle(s.step_is(Step.DONE))
+        self.shot(s, "done-no_paper")
+
+    def unreachable(self, s: Session) -> None:
+        s.engine.identify(demo_data.ICCID_ACTIVE)
+        s.settle(s.step_is(Step.PROBLEM))
+        self.shot(s, "problem-operator_unreachable")
+
+    def terminal_gone(self, s: Session) -> None:
+        s.to_code()
+        for terminal in s.kiosk.payments.values():
+            terminal.online = False
+        code = sent_code(s.kiosk.simulators["operator"], s.engine.view.code.challenge_id)
+        s.engine.submit_code(code)
+        s.settle(s.step_is(Step.PROBLEM))
+        self.shot(s, "problem-payment_unavailable")
+
+    def out_of_service(self, s: Session) -> None:
+        for terminal in s.kiosk.payments.values():
+            terminal.online = False
+        s.engine.check_service()
+        s.settle(lambda: s.engine.view.out_of_service)
+        self.shot(s, "out_of_service")

@@ -20,6 +20,9 @@ from kiosk.i18n import Translator
 
 WELCOME = N_("Renew your travel SIM card here")
 WELCOME_HINT = N_("Hold the card's barcode under the camera, or touch to start")
+OUT_OF_SERVICE = N_("This kiosk is out of service")
+OUT_OF_SERVICE_HINT = N_("Please use another kiosk or ask staff for help. "
+                         "No card or payment is taken here now.")
 
 GROUPS = (
     (N_("Extend validity"), (OfferKind.VALIDITY,)),

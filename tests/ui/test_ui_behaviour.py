@@ -123,3 +123,23 @@ def test_camera_preview_uploads_only_new_frames_and_stops_with_its_screen(make_u
     assert preview.uploads == 2 and area._event.is_triggered
     ui.tap("Type the number instead")  # the scan screen is dropped
     assert not area._event.is_triggered
+
+
+def test_out_of_service_when_the_terminal_stops_answering_and_back_when_it_returns(make_ui):
+    ui = make_ui()
+    terminal = next(iter(ui.terminals.values()))
+    terminal.online = False
+    ui.root.tick()
+    ui.wait_for(lambda: ui.shows("This kiosk is out of service"), "out-of-service screen")
+    assert ui.shows("本自助机暂停服务") and ui.shows("Киоск временно не работает")
+    assert not ui.shows("Start")
+    ui.root.card_read(ICCID)  # a card held to the camera meanwhile
+    ui.idle()
+    assert ui.engine.view.step is Step.ATTRACT and ui.shows("This kiosk is out of service")
+    terminal.online = True
+    ui.clock.now += timedelta(seconds=31)
+    ui.root.tick()
+    ui.wait_for(lambda: ui.shows("Start"), "the attract screen again")
+    ui.tap("Start")
+    ui.tap("Demo card")
+    ui.wait_step(Step.CARD)

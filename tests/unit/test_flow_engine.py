@@ -199,3 +199,56 @@ def test_unknown_card_is_not_asked_for_offers(kit):
     engine.identify(ICCID)
     assert engine.view.problem.code == "card_unknown"
     assert engine.view.problem.actions == (Action.SCAN_AGAIN, Action.FINISH)
+
+
+def test_idle_kiosk_with_no_answering_terminal_is_out_of_service(kit):
+    engine, _, terminal, _, journal, clock, _ = kit
+    terminal.online = False
+    engine.tick()
+    assert engine.view.step is Step.ATTRACT and engine.view.out_of_service
+    engine.identify(ICCID)
+    assert engine.view.step is Step.ATTRACT  # a scanned card is not led towards payment
+    terminal.online = True
+    clock.now += timedelta(seconds=10)
+    engine.tick()
+    assert engine.view.out_of_service  # asked again only every service_check_s
+    clock.now += timedelta(seconds=25)
+    engine.tick()
+    assert not engine.view.out_of_service
+    engine.identify(ICCID)
+    assert engine.view.step is Step.CARD
+    assert journal.all() == []
+
+
+def test_terminal_gone_during_the_session_charges_nothing(kit):
+    engine, _, terminal, printer, journal, _, _ = kit
+    to_code(engine)
+    terminal.online = False
+    engine.submit_code("123456")
+    assert engine.view.problem.code == "payment_unavailable"
+    assert journal.all() == [] and terminal.ledger() == [] and printer.sales == []
+
+
+def test_only_answering_terminals_are_offered(kit, tmp_path):
+    engine, _, card_terminal, _, _, _, _ = kit
+    qr_terminal = PaymentSimulator(tmp_path / "qr.sqlite", method=PaymentMethod.SBP_QR)
+    engine.payments[PaymentMethod.SBP_QR] = qr_terminal
+    engine.settings = EngineSettings("K-1", ZoneInfo("Europe/Moscow"),
+                                     methods=(PaymentMethod.CARD, PaymentMethod.SBP_QR))
+    qr_terminal.online = False
+    to_code(engine)
+    engine.submit_code("123456")
+    assert engine.view.step is Step.DONE and engine.view.method is PaymentMethod.CARD
+    assert engine.view.methods == (PaymentMethod.CARD,)
+    engine.finish()
+    engine.pay(PaymentMethod.SBP_QR)  # nothing offered it: ignored
+    assert qr_terminal.ledger() == [] and len(card_terminal.ledger()) == 1
+
+
+def test_a_journal_that_cannot_be_written_stops_the_sale_before_the_terminal(kit):
+    engine, _, terminal, _, journal, _, _ = kit
+    to_code(engine)
+    journal._db.close()
+    engine.submit_code("123456")
+    assert engine.view.problem.code == "kiosk_fault"
+    assert terminal.ledger() == []

@@ -13,11 +13,13 @@ from kiosk.ui.context import Ctx
 from kiosk.ui.keypad import Keypad
 from kiosk.ui.layout import action_bar, screen, title, top
 from kiosk.ui.scan_area import ScanArea
-from kiosk.ui.text import WELCOME, WELCOME_HINT
+from kiosk.ui.text import OUT_OF_SERVICE, OUT_OF_SERVICE_HINT, WELCOME, WELCOME_HINT
 from kiosk.ui.widgets import BigButton, Text, column
 
 
 def build(c: Ctx) -> Widget:
+    if c.view.out_of_service:
+        return out_of_service(c)
     if c.ui.mode == "keypad":
         return keypad(c)
     if c.ui.mode == "scan" or c.view.input_error is not None:
@@ -56,6 +58,24 @@ def attract(c: Ctx) -> Widget:
     body.add_widget(words)
     body.add_widget(camera)
     return screen(c, None, body, start)
+
+
+def out_of_service(c: Ctx) -> Widget:
+    """The kiosk cannot sell now: said in all four languages, before anyone scans a card."""
+    lines = []
+    for lang in sorted(LANGUAGES, key=lambda lang: lang != c.view.language):
+        t = Translator(lang)
+        current = lang == c.view.language
+        lines.append(Text(t.gettext(OUT_OF_SERVICE), c.m, "huge" if current else "body",
+                          bold=current, halign="center",
+                          color=theme.ERROR_TEXT if current else theme.MUTED))
+        lines.append(Text(t.gettext(OUT_OF_SERVICE_HINT), c.m, "large" if current else "small",
+                          halign="center", color=theme.TEXT if current else theme.MUTED))
+        if current:
+            lines.append(Widget(size_hint_y=None, height=c.m.pad * 2))
+    words = column(c.m, *lines, spacing=c.m.pad / 2,
+                   padding=(c.m.pad, c.m.px(160), c.m.pad, c.m.pad))
+    return screen(c, None, top(words))
 
 
 def _demo_row(c: Ctx) -> Widget | None:
