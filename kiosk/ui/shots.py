@@ -67,10 +67,21 @@ class Session:
             self.engine.enter_phone(demo_data.PHONE_TO_BIND)
         self.settle(self.step_is(Step.CODE))
 
-    def verify(self) -> None:
+    def verify(self, until: Step = Step.PAYMENT) -> None:
         code = sent_code(self.kiosk.simulators["operator"], self.engine.view.code.challenge_id)
         self.engine.submit_code(code)
-        self.settle(self.step_is(Step.PAYMENT))
+        self.settle(self.step_is(until))
+
+    def pay_by_card(self, until: Step) -> None:
+        """From the card's offers to the end of a card payment that ends at ``until``."""
+        self.to_code()
+        self.verify()
+        self.engine.pay(PaymentMethod.CARD)
+        self.settle(self.step_is(until))
+
+    def terminals_online(self, online: bool) -> None:
+        for terminal in self.kiosk.payments.values():
+            terminal.online = online
 
     def close(self) -> None:
         self.app.detach()
@@ -170,17 +181,11 @@ class Shooter:
 
     def declined(self, s: Session) -> None:
         s.kiosk.simulators["payment"].script_next(Script.DECLINE)
-        s.to_code()
-        s.verify()
-        s.engine.pay(PaymentMethod.CARD)
-        s.settle(s.step_is(Step.PROBLEM))
+        s.pay_by_card(Step.PROBLEM)
         self.shot(s, "problem-declined")
 
     def refunded(self, s: Session) -> None:
-        s.to_code()
-        s.verify()
-        s.engine.pay(PaymentMethod.CARD)
-        s.settle(s.step_is(Step.PROBLEM))
+        s.pay_by_card(Step.PROBLEM)
         self.shot(s, f"problem-{s.engine.view.problem.code}")
 
     def unknown(self, s: Session) -> None:
@@ -206,10 +211,7 @@ class Shooter:
 
     def no_paper(self, s: Session) -> None:
         s.kiosk.printer.virtual.state.paper_out = True
-        s.to_code()
-        s.verify()
-        s.engine.pay(PaymentMethod.CARD)
-        s.settle(s.step_is(Step.DONE))
+        s.pay_by_card(Step.DONE)
         self.shot(s, "done-no_paper")
 
     def unreachable(self, s: Session) -> None:
@@ -219,16 +221,12 @@ class Shooter:
 
     def terminal_gone(self, s: Session) -> None:
         s.to_code()
-        for terminal in s.kiosk.payments.values():
-            terminal.online = False
-        code = sent_code(s.kiosk.simulators["operator"], s.engine.view.code.challenge_id)
-        s.engine.submit_code(code)
-        s.settle(s.step_is(Step.PROBLEM))
+        s.terminals_online(False)
+        s.verify(until=Step.PROBLEM)
         self.shot(s, "problem-payment_unavailable")
 
     def out_of_service(self, s: Session) -> None:
-        for terminal in s.kiosk.payments.values():
-            terminal.online = False
+        s.terminals_online(False)
         s.engine.check_service()
         s.settle(lambda: s.engine.view.out_of_service)
         self.shot(s, "out_of_service")
