@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -55,5 +56,5 @@ class Translator:
     def datetime(self, value: datetime, fmt: str = "medium", tz: object = None) -> str:
         return format_datetime(value, format=fmt, tzinfo=tz, locale=self.lang)
 
-    def number(self, value: int) -> str:
+    def number(self, value: int | Decimal) -> str:
         return format_decimal(value, locale=self.lang)

@@ -7,6 +7,7 @@ is readable in one place. Every literal is marked with ``_``/``N_`` for the cata
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from decimal import Decimal
 
 from kiosk.core.card import Allowances, CardStatus
 from kiosk.core.messages import N_
@@ -106,9 +107,8 @@ def validity(t: Translator, end: datetime | None, days_left: int, tz: tzinfo) ->
 
 def data_amount(t: Translator, mb: int) -> str:
     if mb >= 1024:
-        gb = mb / 1024
-        text = f"{gb:.1f}".rstrip("0").rstrip(".")
-        return t.gettext(N_("{amount} GB")).format(amount=text)
+        gb = (Decimal(mb) / 1024).quantize(Decimal("0.1"))  # "3,4 ГБ" in Russian, "5 GB"
+        return t.gettext(N_("{amount} GB")).format(amount=t.number(gb))
     return t.gettext(N_("{amount} MB")).format(amount=t.number(mb))
 
 
