@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 
 from kivy.uix.widget import Widget
 
+from kiosk.core.card import CardStatus
 from kiosk.core.messages import Message
 from kiosk.flow.engine import Engine
 from kiosk.flow.view import View
@@ -25,8 +26,10 @@ from kiosk.ui.theme import Metrics
 class DemoCard:
     """A sample card the demo's "simulate scan" control offers (demo mode only)."""
 
-    label: str
+    label: str  # shown as is when no status is given (tests name their cards)
     iccid: str
+    status: CardStatus | None = None  # shown translated, with the last four digits
+    has_phone: bool = True
 
 
 @dataclass

@@ -31,13 +31,14 @@ def screen_size(cfg: config_mod.Config) -> tuple[int, int]:
 
 
 def demo_cards() -> tuple:
+    from kiosk.core.card import CardStatus
     from kiosk.provider import demo_data
     from kiosk.ui.context import DemoCard
 
-    cards = [DemoCard(f"{card.status}{'' if card.phone else ', no phone'} …{card.iccid[-4:]}",
-                      card.iccid) for card in demo_data.CARDS]
+    cards = [DemoCard(str(card.status), card.iccid, card.status, card.phone is not None)
+             for card in demo_data.CARDS]
     unknown = demo_data.ICCID_UNKNOWN
-    return (*cards, DemoCard(f"unknown …{unknown[-4:]}", unknown))
+    return (*cards, DemoCard("unknown", unknown, CardStatus.UNKNOWN))
 
 
 def run_ui(args: argparse.Namespace) -> int:

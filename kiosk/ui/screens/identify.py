@@ -9,11 +9,11 @@ from kivy.uix.widget import Widget
 from kiosk.core.iccid import check_partial
 from kiosk.i18n import LANGUAGES, Translator
 from kiosk.ui import theme
-from kiosk.ui.context import Ctx
+from kiosk.ui.context import Ctx, DemoCard
 from kiosk.ui.keypad import Keypad
 from kiosk.ui.layout import action_bar, screen, title, top
 from kiosk.ui.scan_area import ScanArea
-from kiosk.ui.text import OUT_OF_SERVICE, OUT_OF_SERVICE_HINT, WELCOME, WELCOME_HINT
+from kiosk.ui.text import OUT_OF_SERVICE, OUT_OF_SERVICE_HINT, STATUS, WELCOME, WELCOME_HINT
 from kiosk.ui.widgets import BigButton, Text, column
 
 
@@ -85,9 +85,18 @@ def _demo_row(c: Ctx) -> Widget | None:
     grid = GridLayout(cols=3, spacing=c.m.pad / 3, size_hint_y=None)
     grid.bind(minimum_height=grid.setter("height"))
     for card in c.demo_cards:
-        grid.add_widget(BigButton(card.label, c.m, _identify(c, card.iccid), kind="accent",
-                                  role="small", height=c.m.touch))
+        grid.add_widget(BigButton(_demo_label(c, card), c.m, _identify(c, card.iccid),
+                                  kind="accent", role="small", height=c.m.touch))
     return column(c.m, label, grid, padding=0)
+
+
+def _demo_label(c: Ctx, card: DemoCard) -> str:
+    if card.status is None:
+        return card.label
+    words = c._(STATUS[card.status])
+    if not card.has_phone:
+        words = c._("{status}, no phone").format(status=words)
+    return f"{words} …{card.iccid[-4:]}"
 
 
 def _identify(c: Ctx, iccid: str):
