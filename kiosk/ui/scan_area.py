@@ -43,7 +43,12 @@ class GuideFrame(Widget):
     def frame_box(self) -> tuple[float, float, float, float]:
         w = self.width * 0.7
         h = min(self.height * 0.5, w * 0.45)
-        return self.center_x - w / 2, self.center_y - h / 2, w, h
+        return self._middle_x() - w / 2, self.y + (self.height - h) / 2, w, h
+
+    def _middle_x(self) -> float:
+        # Not ``center_x``: that cached alias is refreshed after our ``pos`` handler runs, so
+        # a move (the first layout of a landscape side panel) drew the hint where it was.
+        return self.x + self.width / 2
 
     def step(self, t: float) -> None:
         """The hint at ``t`` seconds into its loop: glide in, rest, glide out."""
@@ -68,9 +73,10 @@ class GuideFrame(Widget):
         card_w, card_h = w * 0.8, h * 0.8
         bottom = self.y + self.height * 0.02
         cy = bottom + (y + (h - card_h) / 2 - bottom) * self.progress
-        self._card.pos, self._card.size = (self.center_x - card_w / 2, cy), (card_w, card_h)
+        middle = self._middle_x()
+        self._card.pos, self._card.size = (middle - card_w / 2, cy), (card_w, card_h)
         for i, bar in enumerate(self._bars):
-            bar.pos = (self.center_x - card_w * 0.35 + i * card_w * 0.08, cy + card_h * 0.25)
+            bar.pos = (middle - card_w * 0.35 + i * card_w * 0.08, cy + card_h * 0.25)
             bar.size = (card_w * 0.03, card_h * 0.5)
 
 

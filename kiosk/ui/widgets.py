@@ -118,8 +118,10 @@ class Spinner(Widget):
         self.angle = (self.angle - 360 * dt / SPIN_PERIOD_S) % 360
 
     def _redraw(self, *_a) -> None:
-        self._rotate.origin = self.center
-        self._arc.circle = (*self.center, self.width / 2 - 10, 0, 270)
+        # From x/y, not ``center``: the cached alias is refreshed after this handler runs.
+        middle = (self.x + self.width / 2, self.y + self.height / 2)
+        self._rotate.origin = middle
+        self._arc.circle = (*middle, self.width / 2 - 10, 0, 270)
 
     def _turn(self, _w, angle) -> None:
         self._rotate.angle = angle

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from kivy.base import EventLoop
 from kivy.core.window import Window
 
 from kiosk.flow.view import Step
@@ -143,3 +144,30 @@ def test_out_of_service_when_the_terminal_stops_answering_and_back_when_it_retur
     ui.tap("Start")
     ui.tap("Demo card")
     ui.wait_step(Step.CARD)
+
+
+def test_card_hint_is_drawn_inside_its_area_after_the_area_moves(window):
+    """A landscape side panel is laid out after it is built: the hint must move with it
+    even while it rests (no animation step to redraw it)."""
+    from kivy.uix.boxlayout import BoxLayout
+    from kivy.uix.widget import Widget
+
+    from kiosk.ui.scan_area import ScanArea
+    from kiosk.ui.theme import Metrics
+
+    row = BoxLayout(orientation="horizontal", size_hint=(None, None), size=(1000, 600),
+                    pos=(40, 700), padding=(20, 0), spacing=20)
+    area = ScanArea(Metrics(1080, 1920), None)
+    area.stop_ticking()
+    row.add_widget(Widget())  # the words; the camera panel is the side column
+    row.add_widget(area)
+    window.add_widget(row)
+    try:
+        for _ in range(3):
+            EventLoop.idle()
+        card_x, card_y = area.guide._card.pos
+        card_w, card_h = area.guide._card.size
+        assert area.x <= card_x and card_x + card_w <= area.right
+        assert area.y <= card_y and card_y + card_h <= area.top
+    finally:
+        window.remove_widget(row)
