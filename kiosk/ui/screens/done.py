@@ -13,11 +13,11 @@ from kiosk.ui.qr import qr_png
 from kiosk.ui.widgets import BigButton, Text, column, png_image
 
 
-def e_receipt(c: Ctx, url: str | None) -> Widget | None:
+def e_receipt(c: Ctx, url: str | None, size_px: int = 420) -> Widget | None:
     """The QR code of the e-receipt with a line saying what it is."""
     if not url:
         return None
-    size = c.m.px(420)
+    size = c.m.px(size_px)
     box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=c.m.pad / 3)
     label = Text(c._("E-receipt"), c.m, "small", halign="center", color=theme.MUTED)
     image = png_image(qr_png(url), size)
@@ -40,12 +40,17 @@ def build(c: Ctx) -> Widget:
     figures += [Text(line, c.m, "body") for line in text.allowances(c.t, result.allowances)]
     receipt_words = c._(text.RECEIPTS[result.receipt])
     colour = theme.ERROR_TEXT if result.receipt is ReceiptState.PENDING else theme.ACCENT
-    body = column(c.m, column(c.m, *figures, panel=True),
-                  Text(receipt_words, c.m, "large", color=colour, halign="center"), padding=0)
+    receipt = Text(receipt_words, c.m, "body" if c.m.landscape else "large", color=colour,
+                   halign="center")
     head = title(c, c._("Your card is renewed"), c._("Thank you!"))
     actions = action_bar(c, BigButton(c._("Finish"), c.m, c.engine.finish))
-    qr = e_receipt(c, result.e_receipt_url)
-    if qr is not None and not c.m.landscape:
+    qr = e_receipt(c, result.e_receipt_url, 340 if c.m.landscape else 420)
+    figures_panel = column(c.m, *figures, panel=True)
+    if qr is not None and c.m.landscape:
+        # Landscape: the receipt's fate and its QR together beside the figures, all in view.
+        side = top(column(c.m, receipt, qr, padding=0, spacing=c.m.pad / 2))
+        return screen(c, head, scroll(figures_panel), actions, side=side)
+    body = column(c.m, figures_panel, receipt, padding=0)
+    if qr is not None:
         body.add_widget(qr)
-        qr = None
-    return screen(c, head, scroll(body), actions, side=top(qr) if qr else None)
+    return screen(c, head, scroll(body), actions)

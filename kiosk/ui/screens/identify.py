@@ -82,11 +82,11 @@ def _demo_row(c: Ctx) -> Widget | None:
     if not c.demo_cards:
         return None
     label = Text(c._("Demo: simulate a scan"), c.m, "small", color=theme.ACCENT)
-    grid = GridLayout(cols=3, spacing=c.m.pad / 3, size_hint_y=None)
+    grid = GridLayout(cols=2 if c.m.landscape else 3, spacing=c.m.pad / 3, size_hint_y=None)
     grid.bind(minimum_height=grid.setter("height"))
-    for card in c.demo_cards:
+    for card in c.demo_cards:  # room for two lines: "Active, no phone / …0049"
         grid.add_widget(BigButton(_demo_label(c, card), c.m, _identify(c, card.iccid),
-                                  kind="accent", role="small", height=c.m.touch))
+                                  kind="accent", role="small", height=c.m.touch * 1.4))
     return column(c.m, label, grid, padding=0)
 
 
@@ -120,7 +120,8 @@ def scan(c: Ctx) -> Widget:
     demo = _demo_row(c)
     side = None
     if demo is not None and c.m.landscape:
-        demo.size_hint_x, side = 0.6, top(demo)
+        side = top(demo)
+        side.size_hint_x = 0.6
     elif demo is not None:
         body = BoxLayout(orientation="vertical", spacing=c.m.pad / 2)
         body.add_widget(camera)

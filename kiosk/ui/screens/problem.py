@@ -7,7 +7,7 @@ from kivy.uix.widget import Widget
 from kiosk.flow.view import Action
 from kiosk.ui import text, theme
 from kiosk.ui.context import Ctx
-from kiosk.ui.layout import screen, scroll, title
+from kiosk.ui.layout import screen, scroll, title, top
 from kiosk.ui.screens.done import e_receipt
 from kiosk.ui.widgets import BigButton, Text, column
 
@@ -36,11 +36,12 @@ def build(c: Ctx) -> Widget:
                for index, a in enumerate(problem.actions)]
     parts = [column(c.m, words, panel=True)]
     result = c.view.result
-    if result is not None:
-        qr = e_receipt(c, result.e_receipt_url)
-        if qr is not None:
-            parts.append(qr)
+    qr = e_receipt(c, result.e_receipt_url) if result is not None else None
+    if qr is not None and not c.m.landscape:
+        parts.append(qr)
     body = column(c.m, *parts, *buttons, padding=0, spacing=c.m.pad)
     head = title(c, c._("Sorry"))
     head.children[-1].color = theme.ERROR_TEXT
-    return screen(c, head, scroll(body))
+    # Landscape: the e-receipt QR beside the words, so the buttons stay on screen.
+    side = top(qr) if qr is not None and c.m.landscape else None
+    return screen(c, head, scroll(body), side=side)
