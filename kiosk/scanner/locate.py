@@ -31,8 +31,15 @@ class LinearRegion:
     length_px: float
 
 
-def find_linear_barcode(gray: np.ndarray) -> LinearRegion | None:
-    """The most bar-like patch of ``gray``, or None when nothing looks like bars."""
+def find_linear_barcode(gray: np.ndarray, smeared_along: float | None = None
+                        ) -> LinearRegion | None:
+    """The most bar-like patch of ``gray``, or None when nothing looks like bars.
+
+    ``smeared_along``: the direction (degrees) the picture is smeared in, when the card is
+    moving. A smear weakens only the edges it runs across, so on a moving card the sharpest
+    bar-like structure is the card's edge parallel to the motion, not the bars; see
+    ``_smeared_weight`` for how the search is held to the bars then.
+    """
     small = cv2.resize(gray, None, fx=1 / _SCALE, fy=1 / _SCALE, interpolation=cv2.INTER_AREA)
     small = small.astype(np.float32)
     gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
@@ -40,13 +47,22 @@ def find_linear_barcode(gray: np.ndarray) -> LinearRegion | None:
     j11, j22, j12 = (cv2.boxFilter(m, -1, (_WINDOW, _WINDOW)) for m in (gx * gx, gy * gy, gx * gy))
     energy = j11 + j22
     coherence = np.sqrt((j11 - j22) ** 2 + 4 * j12 ** 2) / (energy + 1e-3)
-    score = cv2.blur(coherence * np.sqrt(energy), (5, 5))
+    strength = coherence * np.sqrt(energy)
+    extent = score = cv2.blur(strength, (5, 5))
+    reach = 0.4
+    if smeared_along is not None:
+        # The smeared bars are strongest at their two ends (quiet zone to bars) and fade to
+        # under a fifth of that in the middle of a 28 px smear; a lower cut keeps them whole.
+        reach = 0.12
+        gate, oscillation = _smeared_weight(gx, gy, (j11, j22, j12), smeared_along)
+        extent = cv2.blur(strength * gate, (5, 5))
+        score = cv2.blur(strength * gate * oscillation, (5, 5))
     y, x = np.unravel_index(int(np.argmax(score)), score.shape)
     if score[y, x] < 8 or coherence[y, x] < 0.5:
         return None
     # Under blur the narrow-bar stretches fade first and split the barcode into islands;
     # closing small gaps keeps it one region, so the crop is not cut short.
-    mask = cv2.morphologyEx((score > 0.4 * score[y, x]).astype(np.uint8), cv2.MORPH_CLOSE,
+    mask = cv2.morphologyEx((extent > reach * extent[y, x]).astype(np.uint8), cv2.MORPH_CLOSE,
                             np.ones((5, 5), np.uint8))
     _, labels = cv2.connectedComponents(mask)
     ys, xs = np.nonzero(labels == labels[y, x])
@@ -54,6 +70,36 @@ def find_linear_barcode(gray: np.ndarray) -> LinearRegion | None:
     (cx, cy), (w, h), _ = cv2.minAreaRect(points)
     angle = 0.5 * np.degrees(np.arctan2(2 * j12[y, x], j11[y, x] - j22[y, x]))
     return LinearRegion((float(cx), float(cy)), float(angle), float(max(w, h, 8 * _SCALE)))
+
+
+# Widest angle between the bars' gradient and the motion for which the smear is worth undoing:
+# beyond it the smear across the bars is under 0.7 of the motion, and the ordinary stages read
+# them as soon as the motion eases.
+_SMEAR_GATE_DEG = 45.0
+_OSCILLATION_SPAN = (15, 5)  # quarter-size pixels along, across the motion: a few bar pairs
+
+
+def _smeared_weight(gx: np.ndarray, gy: np.ndarray,
+                    tensor: tuple[np.ndarray, np.ndarray, np.ndarray],
+                    along_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pixel weights (gate, oscillation) that keep smeared bars, drop card edges.
+
+    Two physical differences: only structure whose gradient runs with the motion is smeared
+    (edges across the motion stay sharp and need no rescue), and bars alternate dark and light,
+    so their gradient along the motion changes sign within a few bar widths, while a smeared
+    card edge is one long ramp of one sign. The second factor is 1 - |mean g| / mean |g| of the
+    gradient along the motion over a window: near 1 on bars, near 0 on an edge.
+    """
+    j11, j22, j12 = tensor
+    orientation = 0.5 * np.degrees(np.arctan2(2 * j12, j11 - j22))
+    off_motion = np.abs((orientation - along_deg + 90) % 180 - 90)
+    turn = np.radians(along_deg)
+    along = gx * np.cos(turn) + gy * np.sin(turn)
+    across_rows = abs(np.cos(turn)) >= abs(np.sin(turn))
+    window = _OSCILLATION_SPAN if across_rows else _OSCILLATION_SPAN[::-1]
+    net = np.abs(cv2.boxFilter(along, -1, window))
+    total = cv2.boxFilter(np.abs(along), -1, window) + 1e-3
+    return (off_motion < _SMEAR_GATE_DEG).astype(np.float32), 1 - net / total
 
 
 def region_box(region: LinearRegion, shape: tuple[int, ...], margin: float = 0.15) -> Box:
