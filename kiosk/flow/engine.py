@@ -231,10 +231,10 @@ class Engine:
     def _service_known(self, outcome: Outcome) -> None:
         self._checking = False
         self._devices_found(outcome)
-        now = (self._available, self._printer_ok, self._out_of_service())
+        found = (self._available, self._printer_ok, self._out_of_service())
         shown = (self.view.methods, self.view.printer_ready, self.view.out_of_service)
-        if self.view.step is Step.ATTRACT and now != shown:
-            self._publish(methods=now[0], printer_ready=now[1], out_of_service=now[2])
+        if self.view.step is Step.ATTRACT and found != shown:
+            self._publish(methods=found[0], printer_ready=found[1], out_of_service=found[2])
 
     def _devices_found(self, outcome: Outcome) -> None:
         methods, printer = outcome.value if outcome.error is None else ((), False)
@@ -243,9 +243,11 @@ class Engine:
                        methods=[str(m) for m in methods], printer_ready=printer)
         self._available, self._printer_ok = methods, printer
 
+    def _printer_blocks_sale(self) -> bool:
+        return not self._printer_ok and self.settings.refuse_sale_without_printer
+
     def _out_of_service(self) -> bool:
-        no_printer = not self._printer_ok and self.settings.refuse_sale_without_printer
-        return not self._available or no_printer
+        return not self._available or self._printer_blocks_sale()
 
     def set_language(self, language: str) -> None:
         self.touch()
@@ -395,7 +397,7 @@ class Engine:
         """The devices were asked just before payment: only working terminals are offered."""
         self._devices_found(outcome)
         methods, ready = self._available, self._printer_ok
-        if not ready and self.settings.refuse_sale_without_printer:
+        if self._printer_blocks_sale():
             self._problem("printer_unavailable")
         elif not methods:
             self._problem("payment_unavailable")

@@ -58,9 +58,12 @@ class Session:
     def step_is(self, step: Step) -> Callable[[], bool]:
         return lambda: self.engine.view.step is step
 
-    def to_code(self, iccid: str = demo_data.ICCID_ACTIVE) -> None:
+    def look_up(self, iccid: str, until: Step) -> None:
         self.engine.identify(iccid)
-        self.settle(self.step_is(Step.CARD))
+        self.settle(self.step_is(until))
+
+    def to_code(self, iccid: str = demo_data.ICCID_ACTIVE) -> None:
+        self.look_up(iccid, Step.CARD)
         self.engine.choose_offer(self.engine.view.offers[0].offer.id)
         self.engine.confirm_offer()
         if self.engine.view.step is Step.PHONE:
@@ -171,8 +174,7 @@ class Shooter:
         s.engine.touch()
 
     def phone(self, s: Session) -> None:
-        s.engine.identify(demo_data.ICCID_NO_PHONE)
-        s.settle(s.step_is(Step.CARD))
+        s.look_up(demo_data.ICCID_NO_PHONE, Step.CARD)
         s.engine.choose_offer(s.engine.view.offers[0].offer.id)
         s.engine.confirm_offer()
         s.root.ui.entry("phone", 16).text = "+7905"
@@ -189,18 +191,15 @@ class Shooter:
         self.shot(s, f"problem-{s.engine.view.problem.code}")
 
     def unknown(self, s: Session) -> None:
-        s.engine.identify(demo_data.ICCID_UNKNOWN)
-        s.settle(s.step_is(Step.PROBLEM))
+        s.look_up(demo_data.ICCID_UNKNOWN, Step.PROBLEM)
         self.shot(s, "problem-card_unknown")
 
     def blocked(self, s: Session) -> None:
-        s.engine.identify(demo_data.ICCID_BLOCKED)
-        s.settle(s.step_is(Step.PROBLEM))
+        s.look_up(demo_data.ICCID_BLOCKED, Step.PROBLEM)
         self.shot(s, "problem-card_blocked")
 
     def expired(self, s: Session) -> None:
-        s.engine.identify(demo_data.ICCID_EXPIRED)
-        s.settle(s.step_is(Step.CARD))
+        s.look_up(demo_data.ICCID_EXPIRED, Step.CARD)
         self.shot(s, "card-expired")
 
     def wrong_code(self, s: Session) -> None:
@@ -215,8 +214,7 @@ class Shooter:
         self.shot(s, "done-no_paper")
 
     def unreachable(self, s: Session) -> None:
-        s.engine.identify(demo_data.ICCID_ACTIVE)
-        s.settle(s.step_is(Step.PROBLEM))
+        s.look_up(demo_data.ICCID_ACTIVE, Step.PROBLEM)
         self.shot(s, "problem-operator_unreachable")
 
     def terminal_gone(self, s: Session) -> None:

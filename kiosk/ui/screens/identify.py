@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
@@ -35,12 +37,17 @@ def _go(c: Ctx, mode: str):
     return go
 
 
+def _current_language_first(c: Ctx) -> Iterator[tuple[Translator, bool]]:
+    """Every language's words, the traveller's own first: for screens shown before anyone
+    has chosen a language."""
+    for lang in sorted(LANGUAGES, key=lambda lang: lang != c.view.language):
+        yield Translator(lang), lang == c.view.language
+
+
 def attract(c: Ctx) -> Widget:
     """What the kiosk does, in all four languages at once."""
     lines = []
-    for lang in sorted(LANGUAGES, key=lambda lang: lang != c.view.language):
-        t = Translator(lang)
-        current = lang == c.view.language
+    for t, current in _current_language_first(c):
         big, small = ("large", "small") if c.m.landscape else ("title", "body")
         lines.append(Text(t.gettext(WELCOME), c.m, big if current else small,
                           bold=current, halign="center",
@@ -63,9 +70,7 @@ def attract(c: Ctx) -> Widget:
 def out_of_service(c: Ctx) -> Widget:
     """The kiosk cannot sell now: said in all four languages, before anyone scans a card."""
     lines = []
-    for lang in sorted(LANGUAGES, key=lambda lang: lang != c.view.language):
-        t = Translator(lang)
-        current = lang == c.view.language
+    for t, current in _current_language_first(c):
         lines.append(Text(t.gettext(OUT_OF_SERVICE), c.m, "huge" if current else "body",
                           bold=current, halign="center",
                           color=theme.ERROR_TEXT if current else theme.MUTED))
