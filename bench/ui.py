@@ -93,6 +93,8 @@ def main() -> None:
 
     from kivy.graphics.opengl import glFinish
 
+    worst: list[tuple[float, str]] = []  # the renewal's slowest frames and the step they drew
+
     def run(frames: list[float], ready, redraw: bool = False) -> None:
         end = time.monotonic() + 120
         while not ready():
@@ -104,6 +106,8 @@ def main() -> None:
             EventLoop.idle()
             glFinish()
             frames.append(time.perf_counter() - t)
+            if frames is renewal:
+                worst.append((round(frames[-1] * 1000, 1), str(engine.view.step)))
             time.sleep(max(0.0, 1 / 60 - frames[-1]))  # the display's pace, as in the app
 
     def steady(count: int, redraw: bool = False) -> list[float]:
@@ -112,6 +116,7 @@ def main() -> None:
         return frames
 
     phases = {}
+    renewal: list[float] = []
     # The floor: the same window with nothing on it but its clear colour (llvmpipe here).
     Window.remove_widget(root)
     empty = Widget()
@@ -128,7 +133,6 @@ def main() -> None:
     root.rerender()
     phases["scan_with_camera"] = summary(steady(args.steady_frames))
 
-    renewal: list[float] = []
     scanner.rearm()
     gate["open"] = True
     run(renewal, lambda: engine.view.step is Step.CARD)  # the camera reads a demo card
@@ -138,6 +142,7 @@ def main() -> None:
     engine.submit_code(sent_code(kiosk.simulators["operator"], engine.view.code.challenge_id))
     run(renewal, lambda: engine.view.step in (Step.DONE, Step.PROBLEM))
     phases["renewal_scan_to_done"] = summary(renewal)
+    phases["renewal_scan_to_done"]["slowest"] = sorted(worst, reverse=True)[:4]
     reached = str(engine.view.step)
     scanner.stop()
     runner.shutdown()

@@ -126,6 +126,61 @@ def test_camera_preview_uploads_only_new_frames_and_stops_with_its_screen(make_u
     assert not area._event.is_triggered
 
 
+def test_camera_preview_shows_the_frame_upright_filling_its_area_in_one_rectangle(make_ui,
+                                                                                  tmp_path):
+    import numpy as np
+    from kivy.base import EventLoop
+    from kivy.core.window import Window
+    from kivy.graphics import Rectangle, StencilPush
+    from PIL import Image
+
+    from kiosk.ui.camera_view import CameraPreview
+
+    frame = np.zeros((72, 128, 3), np.uint8)
+    frame[:36] = 255  # the camera's top half is white, its bottom half black
+    previews: list[CameraPreview] = []
+
+    def camera() -> CameraPreview:
+        previews.append(CameraPreview(lambda: frame))
+        return previews[-1]
+
+    ui = make_ui()
+    ui.root.camera = camera
+    ui.tap("Start")
+    preview = previews[-1]
+    assert preview.poll()
+    for _ in range(3):
+        EventLoop.idle()
+    kinds = [type(i) for i in preview.canvas.children]
+    assert kinds.count(Rectangle) == 1 and StencilPush not in kinds
+    shot = Image.open(Window.screenshot(name=str(tmp_path / "preview.png"))).convert("L")
+
+    def grey_at(fraction: float) -> int:
+        # near the left edge, where the gliding card hint never goes; PNG rows run top-down
+        x = preview.x + preview.width * 0.04
+        y = Window.height - (preview.y + preview.height * fraction)
+        return shot.getpixel((int(x), int(y)))
+
+    assert grey_at(0.9) > 200 and grey_at(0.1) < 60  # upright: the top stays on top
+    u0, v1, u1, _, _, v0, _, _ = preview._rect.tex_coords
+    area_aspect = preview.width / preview.height
+    shown_aspect = (u1 - u0) * 128 / ((v1 - v0) * 72)
+    assert abs(shown_aspect - area_aspect) < 0.01  # cropped to fill, not squashed
+
+
+def test_the_read_flash_costs_nothing_once_it_has_faded(make_ui):
+    from kivy.base import EventLoop
+
+    ui = make_ui()
+    flash = ui.root.flash
+    assert all(bar.size == [0, 0] or tuple(bar.size) == (0, 0) for bar in flash.bars)
+    flash.show("read")
+    assert flash.alpha == 1 and all(min(bar.size) > 0 for bar in flash.bars)
+    ui.wait_for(lambda: flash.alpha == 0, "the flash to fade", limit_s=5)
+    EventLoop.idle()
+    assert all(tuple(bar.size) == (0, 0) for bar in flash.bars)
+
+
 def test_out_of_service_when_the_terminal_stops_answering_and_back_when_it_returns(make_ui):
     ui = make_ui()
     terminal = next(iter(ui.terminals.values()))
