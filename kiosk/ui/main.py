@@ -139,7 +139,12 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
         holder["wedge"] = WedgeInput(wedge.feed, wedge.tick)
         return root
 
+    from kivy.clock import Clock
+
+    from kiosk.ui.memory import freeze_start_up
+
     scanner.start()
+    Clock.schedule_once(lambda _dt: freeze_start_up(), 1)  # once the first screen is up
     try:
         KioskApp(make_root, kiosk_mode=not cfg.is_demo).run()
     finally:

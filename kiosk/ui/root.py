@@ -109,6 +109,10 @@ class KioskRoot(FloatLayout):
         self.body.add_widget(SCREENS[view.step](self.ctx))
         self._draw_overlay()
 
+    def building(self) -> bool:
+        """True while parts of the screen are still being built on coming frames."""
+        return any(getattr(w, "pending", False) for w in self.body.walk(restrict=True))
+
     def _draw_top_bar(self) -> None:
         c = self.ctx
         self.top_bar.clear_widgets()

@@ -52,8 +52,10 @@ class Session:
 
     def settle(self, ready: Callable[[], bool] = lambda: True) -> None:
         self.runner.release_until(ready)
-        for _ in range(4):
+        frames = 0
+        while frames < 4 or (self.root.building() and frames < 500):
             EventLoop.idle()
+            frames += 1
 
     def step_is(self, step: Step) -> Callable[[], bool]:
         return lambda: self.engine.view.step is step
@@ -98,8 +100,7 @@ class Shooter:
         self.size, self.folder, self.lang, self.count = size, folder, "en", 0
 
     def shot(self, session: Session, name: str) -> None:
-        for _ in range(4):
-            EventLoop.idle()
+        session.settle()
         made = Window.screenshot(name=str(self.folder / "shot.png"))
         Path(made).replace(self.folder / f"{name}-{self.lang}.png")
         self.count += 1

@@ -1,14 +1,15 @@
 """The few building blocks every screen is made of: wrapped text, big buttons, panels, a
-spinner that proves the screen is alive, and an image from PNG bytes (the e-receipt QR)."""
+spinner that proves the screen is alive, and a sharp image from a grey grid (the e-receipt
+QR)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
+import numpy as np
 from kivy.clock import Clock
-from kivy.core.image import Image as CoreImage
 from kivy.graphics import Color, Line, PopMatrix, PushMatrix, Rectangle, Rotate
+from kivy.graphics.texture import Texture
 from kivy.properties import NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -30,6 +31,11 @@ class Text(Label):
                  color=theme.TEXT, halign: str = "left", bold: bool = False, **kw) -> None:
         super().__init__(text=text, font_size=m.font(role), color=color, halign=halign,
                          valign="middle", bold=bold, size_hint_y=None, **kw)
+        # Rendered once per frame at most, after the frame's layout passes: the first passes
+        # hand a new label Kivy's default 100 px and other passing widths, and rendering at
+        # each (Kivy's own trigger runs within the pass) rendered most labels three times.
+        self._trigger_texture.cancel()
+        self._trigger_texture = Clock.create_trigger(self.texture_update, 0)
         self.bind(width=self._wrap, texture_size=self._fit)
         self._wrap(self, self.width)
 
@@ -131,9 +137,13 @@ class Spinner(Widget):
         self._event.cancel()
 
 
-def png_image(data: bytes, size: float) -> Image:
-    """An Image widget from PNG bytes, pixels kept sharp (QR codes must scan)."""
-    texture = CoreImage(io.BytesIO(data), ext="png").texture
+def pixel_image(grey: np.ndarray, size: float) -> Image:
+    """An Image widget from a small grey-level grid, enlarged with its pixels kept sharp
+    (a QR code must scan)."""
+    height, width = grey.shape
+    texture = Texture.create(size=(width, height), colorfmt="luminance")
+    texture.blit_buffer(np.ascontiguousarray(grey[::-1]).tobytes(), colorfmt="luminance",
+                        bufferfmt="ubyte")  # rows top-down, OpenGL's bottom-up
     texture.mag_filter = "nearest"
     texture.min_filter = "nearest"
     return Image(texture=texture, size_hint=(None, None), size=(size, size),

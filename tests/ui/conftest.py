@@ -65,8 +65,15 @@ class Harness:
         self.__dict__.update(parts)
 
     def idle(self, frames: int = 3) -> None:
+        """Run ``frames`` frames, then on until the screen is wholly built (it may be filled
+        in over several frames)."""
         for _ in range(frames):
             EventLoop.idle()
+        for _ in range(500):
+            if not self.root.building():
+                return
+            EventLoop.idle()
+        raise AssertionError("the screen never finished building")
 
     def wait_for(self, ready: Callable[[], bool], what: str, limit_s: float = 15) -> None:
         """Let frames run until worker threads have answered (a bound, not a speed check)."""

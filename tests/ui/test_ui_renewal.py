@@ -61,6 +61,23 @@ def test_whole_renewal_by_keypad(make_ui):
     assert ui.shows("Renew your travel SIM card here") and not ui.shows("****")
 
 
+def test_the_done_screens_e_receipt_qr_scans_to_the_receipt_address(make_ui, tmp_path):
+    import zxingcpp
+    from kivy.core.window import Window
+    from PIL import Image
+
+    ui = make_ui()
+    to_code(ui)
+    ui.type_digits("123456")
+    ui.tap("Confirm")
+    ui.wait_step(Step.DONE)
+    url = ui.engine.view.result.e_receipt_url
+    assert url and ui.shows("E-receipt")
+    shot = Image.open(Window.screenshot(name=str(tmp_path / "done.png")))
+    reads = [r.text for r in zxingcpp.read_barcodes(shot, formats=zxingcpp.BarcodeFormat.QRCode)]
+    assert reads == [url]
+
+
 def test_typed_number_with_a_typo_is_refused_on_screen(make_ui):
     ui = make_ui()
     ui.tap("Start")

@@ -10,6 +10,7 @@ from kiosk.flow.view import OfferView
 from kiosk.ui import text, theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.layout import action_bar, screen, scroll, title, top
+from kiosk.ui.progressive import ProgressiveColumn
 from kiosk.ui.widgets import BigButton, Panel, Text, column
 
 
@@ -19,11 +20,7 @@ def build(c: Ctx) -> Widget:
                            text.card_summary(c.t, card, c.tz)],
                     *[Text(line, c.m, "small", color=theme.MUTED) for line in
                       text.allowances(c.t, card.allowances)], panel=True, spacing=0)
-    groups = [group for group in (_group(c, name, kinds) for name, kinds in text.GROUPS)
-              if group is not None]
-    if not groups:
-        groups = [Text(c._("There are no renewals for this card at this kiosk."), c.m)]
-    offers = column(c.m, *groups, padding=0)
+    offers = _offers(c)
     actions = action_bar(c, BigButton(c._("Cancel"), c.m, c.engine.cancel, kind="secondary"))
     head = title(c, c._("Your card"))
     if c.m.landscape:
@@ -35,16 +32,22 @@ def build(c: Ctx) -> Widget:
     return screen(c, head, body, actions)
 
 
-def _group(c: Ctx, name: str, kinds) -> Widget | None:
-    offers = [o for o in c.view.offers if o.offer.kind in kinds]
-    if not offers:
-        return None
-    grid = GridLayout(cols=2, spacing=c.m.pad / 2, size_hint_y=None)
-    grid.bind(minimum_height=grid.setter("height"))
-    for offer in offers:
-        grid.add_widget(offer_card(c, offer))
-    return column(c.m, Text(c._(name), c.m, "large", bold=True, color=theme.ACCENT), grid,
-                  padding=0)
+def _offers(c: Ctx) -> Widget:
+    """The offers grouped by what they give, each card built on a coming frame."""
+    offers = ProgressiveColumn(spacing=c.m.pad / 2)
+    groups = [(name, [o for o in c.view.offers if o.offer.kind in kinds])
+              for name, kinds in text.GROUPS]
+    groups = [(name, members) for name, members in groups if members]
+    if not groups:
+        offers.add_widget(Text(c._("There are no renewals for this card at this kiosk."), c.m))
+    for name, members in groups:
+        grid = GridLayout(cols=2, spacing=c.m.pad / 2, size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        offers.add_widget(column(c.m, Text(c._(name), c.m, "large", bold=True,
+                                           color=theme.ACCENT), grid, padding=0))
+        for o in members:
+            offers.later(lambda grid=grid, o=o: grid.add_widget(offer_card(c, o)))
+    return offers
 
 
 def offer_card(c: Ctx, o: OfferView) -> Widget:

@@ -9,8 +9,8 @@ from kiosk.core.transaction import ReceiptState
 from kiosk.ui import text, theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.layout import action_bar, screen, scroll, title, top
-from kiosk.ui.qr import qr_png
-from kiosk.ui.widgets import BigButton, Text, column, png_image
+from kiosk.ui.qr import qr_grey
+from kiosk.ui.widgets import BigButton, Text, column, pixel_image
 
 
 def e_receipt(c: Ctx, url: str | None, size_px: int = 420) -> Widget | None:
@@ -20,7 +20,7 @@ def e_receipt(c: Ctx, url: str | None, size_px: int = 420) -> Widget | None:
     size = c.m.px(size_px)
     box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=c.m.pad / 3)
     label = Text(c._("E-receipt"), c.m, "small", halign="center", color=theme.MUTED)
-    image = png_image(qr_png(url), size)
+    image = pixel_image(qr_grey(url), size)
     image.pos_hint = {"center_x": 0.5}
     box.add_widget(image)
     box.add_widget(label)
