@@ -67,7 +67,8 @@ def test_lookup_reads_every_demo_status(client):
 def test_lookup_maps_the_card(client):
     card = client.lookup(ACTIVE)
     assert card.iccid == ACTIVE
-    assert card.plan == "Travel Plus"
+    assert card.plan.id == "travel-plus"
+    assert card.plan_name("en") == "Travel Plus"
     assert card.validity_end == WEDNESDAY + timedelta(days=12)
     assert card.balance == Money(15000, "RUB")
     assert (card.allowances.data_mb, card.allowances.voice_min, card.allowances.sms) == (
