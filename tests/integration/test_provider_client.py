@@ -77,6 +77,16 @@ def test_lookup_maps_the_card(client):
     assert client.lookup(Iccid.parse(demo.ICCID_NO_PHONE)).phone_masked is None
 
 
+def test_the_plan_name_comes_back_in_all_four_languages(client):
+    """The operator names the plan in every language; the card keeps them all, not just en."""
+    card = client.lookup(ACTIVE)
+    assert {lang: card.plan_name(lang) for lang in ("en", "ru", "zh_Hans", "zh_Hant")} == {
+        "en": "Travel Plus", "ru": "Турист Плюс", "zh_Hans": "旅行加强套餐",
+        "zh_Hant": "旅行加強方案"}
+    basic = client.lookup(Iccid.parse(demo.ICCID_EXPIRED))
+    assert (basic.plan.id, basic.plan_name("ru")) == ("travel-basic", "Турист Базовый")
+
+
 def test_unknown_card_is_a_status_not_an_error(client):
     card = client.lookup(Iccid.parse(demo.ICCID_UNKNOWN))
     assert card.status is CardStatus.UNKNOWN
