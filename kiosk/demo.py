@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 def list_demo(demo_data, out: TextIO) -> int:
     for card in demo_data.CARDS:
         phone = "no bound phone" if card.phone is None else "phone bound"
-        plan = demo_data.PLANS[card.plan_id].names["en"]
+        plan = demo_data.PLANS[card.plan_id].name("en")
         out.write(f"card  {card.iccid}  {card.status:<8} {plan}, {phone}\n")
     out.write(f"card  {demo_data.ICCID_UNKNOWN}  unknown  (not known to the operator)\n")
     for offer in demo_data.OFFERS:
@@ -93,7 +93,7 @@ class StepPrinter:
             return t.message(v.input_error)
         if v.step is Step.CARD and v.card:
             end = t.date(v.card.validity_end) if v.card.validity_end else "-"
-            return (f"card {v.card.iccid_masked} {v.card.status}, plan {v.card.plan}, "
+            return (f"card {v.card.iccid_masked} {v.card.status}, plan {v.card.plan.name(t.lang)}, "
                     f"valid until {end}, balance {v.card.balance.format(t.lang)}, "
                     f"{len(v.offers)} offers")
         if v.step is Step.OFFER and v.chosen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from kiosk.core.card import Allowances, CardInfo, CardStatus
+from kiosk.core.card import Allowances, CardInfo, CardStatus, Plan
 from kiosk.core.errors import Category
 from kiosk.core.iccid import Iccid
 from kiosk.core.money import Money
@@ -14,6 +14,8 @@ from kiosk.core.renewal import OtpChallenge, OtpVerification, RenewalResult, Ren
 from kiosk.flow.ports import OfferCatalog, OperatorError, PrintOutcome, RenewalOutcomeUnknown
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+PLAN = Plan("travel-30", {"en": "Travel 30", "ru": "Турист 30", "zh_Hans": "旅行30套餐",
+                          "zh_Hant": "旅行30方案"})
 WEEK = Offer("val-7", OfferKind.VALIDITY, Money(70000, "RUB"), validity_days=7)
 
 
@@ -85,5 +87,5 @@ class RecordingPrinter:
 
 
 def demo_card(iccid: str, status: CardStatus = CardStatus.ACTIVE) -> CardInfo:
-    return CardInfo(Iccid.parse(iccid), status, "Travel 30", NOW + timedelta(days=3),
+    return CardInfo(Iccid.parse(iccid), status, PLAN, NOW + timedelta(days=3),
                     Money(1000, "RUB"), Allowances(100, 10, 5), "+7 ******4567")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from kiosk.core.iccid import Iccid
 from kiosk.core.money import Money
+from kiosk.core.names import localized
 
 
 class CardStatus(StrEnum):
@@ -27,10 +29,29 @@ class Allowances:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """The card's tariff plan: its id and the operator's name for it in every language.
+
+    All names are kept, not just one, because the customer may switch language while the card
+    is on screen and the plan must then read in the new language too.
+    """
+
+    id: str
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def name(self, lang: str) -> str:
+        """The operator's own name in ``lang``, falling back to English, then the id."""
+        return localized(self.names, lang, self.id)
+
+
+NO_PLAN = Plan("")  # a card the operator does not know has no plan to name
+
+
+@dataclass(frozen=True)
 class CardInfo:
     iccid: Iccid
     status: CardStatus
-    plan: str
+    plan: Plan
     validity_end: datetime | None
     balance: Money
     allowances: Allowances
@@ -49,6 +70,10 @@ class CardInfo:
     @property
     def has_phone(self) -> bool:
         return self.phone_masked is not None
+
+    def plan_name(self, lang: str) -> str:
+        """The plan's name in ``lang`` (see ``Plan.name``), for screens that hold the card."""
+        return self.plan.name(lang)
 
     def days_left(self, now: datetime) -> int:
         """Whole days of validity left at ``now`` (0 when expired), counted up like people do."""

@@ -10,6 +10,7 @@ from kiosk.core.card import CardInfo, CardStatus
 from kiosk.core.errors import InvalidInput
 from kiosk.core.messages import N_, Message
 from kiosk.core.money import Money
+from kiosk.core.names import localized
 
 
 class OfferKind(StrEnum):
@@ -48,7 +49,7 @@ class Offer:
 
     def name(self, lang: str) -> str:
         """The operator's own name in ``lang``, falling back to English, then the id."""
-        return self.names.get(lang) or self.names.get("en") or self.id
+        return localized(self.names, lang, self.id)
 
     @property
     def extends_validity(self) -> bool:

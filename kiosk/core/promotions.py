@@ -16,6 +16,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kiosk.core.money import BASIS_POINTS, Money
+from kiosk.core.names import localized
 from kiosk.core.offers import Offer, OfferKind
 
 
@@ -73,7 +74,8 @@ class Promotion:
             raise ValueError(f"promotion {self.id}: a fixed discount needs a currency")
 
     def name(self, lang: str) -> str:
-        return self.names.get(lang) or self.names.get("en") or self.id
+        """The operator's own name in ``lang``, falling back to English, then the id."""
+        return localized(self.names, lang, self.id)
 
     def active_at(self, local: datetime) -> bool:
         return any(window.contains(local) for window in self.windows)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from kiosk.core.card import Allowances, CardStatus
+from kiosk.core.card import Allowances, CardStatus, Plan
 from kiosk.core.messages import Message
 from kiosk.core.money import Money
 from kiosk.core.offers import Offer
@@ -48,7 +48,7 @@ class Action(StrEnum):
 class CardView:
     iccid_masked: str
     status: CardStatus
-    plan: str
+    plan: Plan  # every name, so a language switch re-renders the plan in the new language
     validity_end: datetime | None
     days_left: int
     balance: Money

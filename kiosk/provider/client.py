@@ -23,7 +23,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from kiosk import __version__
 from kiosk.config import Config
-from kiosk.core.card import Allowances, CardInfo, CardStatus
+from kiosk.core.card import NO_PLAN, Allowances, CardInfo, CardStatus
 from kiosk.core.errors import Category
 from kiosk.core.iccid import Iccid
 from kiosk.core.messages import Message
@@ -159,7 +159,7 @@ class OperatorClient:
         except OperatorError as exc:
             if exc.code != "card_not_found":
                 raise
-        return CardInfo(iccid, CardStatus.UNKNOWN, "", None, Money.zero(self.currency),
+        return CardInfo(iccid, CardStatus.UNKNOWN, NO_PLAN, None, Money.zero(self.currency),
                         Allowances(), None)
 
     def offers(self, iccid: Iccid) -> OfferCatalog:
@@ -230,8 +230,6 @@ class OperatorClient:
         balance = self._money_here(obj.money("balance"), obj.at("balance"))
         if obj.req_str("currency") != balance.currency:
             raise wire.WireError(obj.at("currency"), "differs from the balance's currency")
-        plan = obj.obj("plan")
-        names = plan.names("names")
         used = []
         for where, item in obj.items("used_promotions"):
             if not isinstance(item, str):
@@ -240,7 +238,7 @@ class OperatorClient:
         return CardInfo(
             iccid=iccid,
             status=obj.enum("status", CardStatus),
-            plan=names.get("en") or plan.req_str("id"),
+            plan=wire.decode_plan(obj.obj("plan")),
             validity_end=obj.time("validity_end", optional=True),
             balance=balance,
             allowances=wire.decode_allowances(obj.obj("allowances")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from kiosk.core.card import CardStatus
+from kiosk.core.card import CardStatus, Plan
 from kiosk.core.money import Money
 from kiosk.core.offers import Offer, OfferKind, Period
 from kiosk.core.promotions import PromoKind, Promotion, Window
@@ -32,12 +32,6 @@ PHONE_EXPIRED = "+79031112233"
 PHONE_BLOCKED = "+79269876543"
 PHONE_PROMO_USED = "+79857654321"
 PHONE_TO_BIND = "+79057778899"  # a valid number to bind to ICCID_NO_PHONE in demos and tests
-
-
-@dataclass(frozen=True)
-class Plan:
-    id: str
-    names: dict[str, str]
 
 
 @dataclass(frozen=True)

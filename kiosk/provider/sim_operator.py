@@ -103,11 +103,10 @@ class SimOperator:
 
     def card_json(self, iccid_text: str) -> dict[str, Any]:
         card = self._card(iccid_text)
-        plan = PLANS[card.plan_id]
         return {
             "iccid": card.iccid,
             "status": _effective_status(card, self.clock()).value,
-            "plan": {"id": plan.id, "names": dict(plan.names)},
+            "plan": wire.plan_json(PLANS[card.plan_id]),
             "validity_end": wire.rfc3339(card.validity_end),
             "balance": {"minor": card.balance_minor, "currency": card.currency},
             "currency": card.currency,

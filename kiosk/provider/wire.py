@@ -14,7 +14,7 @@ from datetime import datetime, time
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from kiosk.core.card import Allowances
+from kiosk.core.card import Allowances, Plan
 from kiosk.core.money import Money
 from kiosk.core.offers import Offer, OfferKind, Period
 from kiosk.core.promotions import PromoKind, Promotion, Window
@@ -50,6 +50,10 @@ def money_json(money: Money) -> dict[str, Any]:
 
 def allowances_json(allowances: Allowances) -> dict[str, int | None]:
     return {"data_mb": allowances.data_mb, "voice_min": allowances.voice_min, "sms": allowances.sms}
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {"id": plan.id, "names": dict(plan.names)}
 
 
 def offer_json(offer: Offer) -> dict[str, Any]:
@@ -241,6 +245,14 @@ def decode_allowances(obj: Obj) -> Allowances:
         voice_min=obj.int("voice_min", optional=True),
         sms=obj.int("sms", optional=True),
     )
+
+
+def decode_plan(obj: Obj) -> Plan:
+    """The card's plan with every name the operator sent, so any language can be shown later.
+
+    A plan with no usable name still has its id to show (``Plan.name`` falls back to it).
+    """
+    return Plan(id=obj.req_str("id"), names=obj.names("names"))
 
 
 def decode_offer(obj: Obj) -> Offer:

@@ -130,7 +130,7 @@ def card_summary(t: Translator, card: CardView, tz: tzinfo) -> list[str]:
     return [
         t.gettext(N_("Card {number} · {status}")).format(
             number=card.iccid_masked, status=t.gettext(STATUS[card.status])),
-        t.gettext(N_("Plan: {name}")).format(name=card.plan),
+        t.gettext(N_("Plan: {name}")).format(name=card.plan.name(t.lang)),
         validity(t, card.validity_end, card.days_left, tz),
         t.gettext(N_("Balance: {amount}")).format(amount=money(t, card.balance)),
     ]

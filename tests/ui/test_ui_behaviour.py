@@ -45,9 +45,11 @@ def test_language_switch_rerenders_in_place(make_ui):
     ui.tap("查詢卡號")
     ui.wait_step(Step.CARD)
     assert ui.shows("有效期至2026年11月25日，還剩 3 天")
+    assert ui.shows("方案：旅行30方案")  # the operator's name for the plan, in this language
     ui.tap("Русский")
     assert ui.engine.view.step is Step.CARD
     assert ui.shows("Ваша карта")
+    assert ui.shows("Тариф: Турист 30") and not ui.shows("旅行30方案")
     assert ui.shows("Действует до 25 ноября 2026\u202fг., осталось дней: 3")
     assert ui.shows("Баланс: 10,00\xa0руб.")  # the font has no rouble sign: never a box
 

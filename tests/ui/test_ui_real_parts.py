@@ -142,6 +142,23 @@ def test_feedback_sounds_are_written_once_as_short_wav_files(tmp_path):
     assert {n: (tmp_path / f"{n}.wav").stat().st_mtime_ns for n in stamps} == stamps
 
 
+def test_the_plan_reads_in_the_language_chosen_on_the_card_screen(make_ui, operator_sim,
+                                                                  tmp_path):
+    """The operator's Chinese plan name, not the English one, once the customer switches."""
+    plan = demo_data.PLANS["travel-plus"].names
+    ui = sim_ui(make_ui, operator_sim, tmp_path)
+    ui.tap("Start")
+    ui.tap("Demo card")
+    ui.wait_step(Step.CARD)
+    assert ui.shows(f"Plan: {plan['en']}")
+    ui.tap("中文简体")
+    assert ui.engine.view.step is Step.CARD
+    assert ui.shows(f"套餐：{plan['zh_Hans']}")
+    assert not ui.shows(plan["en"])
+    ui.tap("Русский")
+    assert ui.shows(f"Тариф: {plan['ru']}") and not ui.shows(plan["zh_Hans"])
+
+
 def test_declined_payment_then_retry_on_the_operator_simulator(make_ui, operator_sim,
                                                                tmp_path):
     ui = sim_ui(make_ui, operator_sim, tmp_path)

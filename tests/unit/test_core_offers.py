@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kiosk.core.card import Allowances, CardInfo, CardStatus
+from kiosk.core.card import Allowances, CardInfo, CardStatus, Plan
 from kiosk.core.errors import InvalidInput
 from kiosk.core.iccid import Iccid
 from kiosk.core.money import Money
@@ -22,7 +22,7 @@ def card(status, end=NOW + timedelta(days=3)):
     return CardInfo(
         Iccid.parse(make_iccid("897010123456789012")),
         status,
-        "Travel 30",
+        Plan("travel-30", {"en": "Travel 30"}),
         end,
         Money(1000, "RUB"),
         Allowances(data_mb=100),

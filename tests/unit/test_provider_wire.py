@@ -9,6 +9,7 @@ from kiosk.core.iccid import Iccid
 from kiosk.core.renewal import OtpChallenge
 from kiosk.provider import demo_data as demo
 from kiosk.provider import wire
+from kiosk.provider.client import OperatorClient
 
 
 def test_offers_and_promotions_survive_the_round_trip():
@@ -16,6 +17,50 @@ def test_offers_and_promotions_survive_the_round_trip():
         assert wire.decode_offer(wire.Obj(wire.offer_json(offer))) == offer
     for promo in demo.PROMOTIONS:
         assert wire.decode_promotion(wire.Obj(wire.promotion_json(promo))) == promo
+
+
+def test_plans_survive_the_round_trip_with_every_name():
+    for plan in demo.PLANS.values():
+        decoded = wire.decode_plan(wire.Obj(wire.plan_json(plan)))
+        assert decoded == plan
+        assert {lang: decoded.name(lang) for lang in plan.names} == plan.names
+
+
+def test_the_client_keeps_every_plan_name_and_names_a_bad_one():
+    """Decoding only (no request is made): the client's own card check, path and all."""
+    iccid = Iccid.parse(demo.ICCID_ACTIVE)
+    with OperatorClient("http://127.0.0.1:9", demo.DEMO_KIOSK_ID, demo.DEMO_KIOSK_KEY) as client:
+        answer = {
+            "iccid": iccid.digits, "status": "active",
+            "plan": wire.plan_json(demo.PLANS["travel-plus"]),
+            "validity_end": None, "balance": {"minor": 0, "currency": "RUB"}, "currency": "RUB",
+            "allowances": {"data_mb": None, "voice_min": None, "sms": None},
+            "phone_masked": None, "used_promotions": [],
+        }
+        card = client._card(wire.Obj(answer), iccid)
+        assert card.plan == demo.PLANS["travel-plus"]
+        assert card.plan_name("zh_Hans") == "旅行加强套餐"
+        nameless = answer | {"plan": {"id": "travel-plus", "names": {}}}
+        assert client._card(wire.Obj(nameless), iccid).plan_name("ru") == "travel-plus"
+        garbled = answer | {"plan": {"id": "travel-plus", "names": {"en": "Travel", "ru": 7}}}
+        with pytest.raises(wire.WireError) as caught:
+            client._card(wire.Obj(garbled), iccid)
+        assert (caught.value.where, caught.value.reason) == ("$.plan.names.ru", "expected a string")
+
+
+@pytest.mark.parametrize(("plan", "where", "reason"), [
+    ({"id": "p", "names": {"en": "P", "zh_Hant": None}}, "$.plan.names.zh_Hant", "string"),
+    ({"id": "p", "names": ["Travel Plus"]}, "$.plan.names", "object"),
+    ({"id": "p", "names": None}, "$.plan.names", "null"),
+    ({"id": "p"}, "$.plan.names", "missing"),
+    ({"id": "", "names": {"en": "P"}}, "$.plan.id", "non-empty string"),
+    ({"names": {"en": "P"}}, "$.plan.id", "missing"),
+])
+def test_a_bad_plan_is_named(plan, where, reason):
+    with pytest.raises(wire.WireError) as caught:
+        wire.decode_plan(wire.Obj(plan, "$.plan"))
+    assert caught.value.where == where
+    assert reason in caught.value.reason
 
 
 def test_a_challenge_survives_the_round_trip():
