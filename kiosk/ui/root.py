@@ -66,6 +66,7 @@ class KioskRoot(FloatLayout):
         self.camera, self.demo_cards = camera, demo_cards
         self.feedback = feedback or Feedback(None)
         self.ui = UiState()
+        self._language_buttons: dict[str, BigButton] = {}
         self.view: View | None = None
         self.ctx: Ctx | None = None
         self.gesture = StaffGesture(metrics.touch * 1.2, metrics.height, gesture_clock)
@@ -114,17 +115,21 @@ class KioskRoot(FloatLayout):
         return any(getattr(w, "pending", False) for w in self.body.walk(restrict=True))
 
     def _draw_top_bar(self) -> None:
+        """The language buttons never change but for which one is lit: they are made once
+        (a dozen widgets less to build and collect on every screen change)."""
         c = self.ctx
-        self.top_bar.clear_widgets()
-        self.top_bar.add_widget(Widget(size_hint_x=None, width=self.gesture.corner))
-        for lang in LANGUAGES:
-            current = lang == c.view.language
+        if not self.top_bar.children:
+            self.top_bar.add_widget(Widget(size_hint_x=None, width=self.gesture.corner))
+            for lang in LANGUAGES:
+                self._language_buttons[lang] = button = BigButton(
+                    NATIVE_NAMES[lang], c.m, self._language(lang), role="body", kind="panel",
+                    height=c.m.touch)
+                self.top_bar.add_widget(button)
             self.top_bar.add_widget(BigButton(
-                NATIVE_NAMES[lang], c.m, self._language(lang), role="body",
-                kind="accent" if current else "panel", height=c.m.touch))
-        self.top_bar.add_widget(BigButton(
-            "?", c.m, self._open("help"), kind="secondary", role="title", height=c.m.touch,
-            size_hint_x=None, width=c.m.touch))
+                "?", c.m, self._open("help"), kind="secondary", role="title", height=c.m.touch,
+                size_hint_x=None, width=c.m.touch))
+        for lang, button in self._language_buttons.items():
+            button.set_kind("accent" if lang == c.view.language else "panel")
 
     def _draw_overlay(self) -> None:
         stop_animations(self.overlay)

@@ -52,17 +52,20 @@ class BigButton(Button):
     def __init__(self, text: str, m: Metrics, on_press: Callable[[], None] | None = None,
                  kind: str = "primary", role: str = "large", height: float | None = None,
                  **kw) -> None:
-        colour = theme.BUTTON_COLOURS[kind]
-        text_colour = theme.DARK_TEXT if kind == "accent" else theme.TEXT
         kw.setdefault("size_hint_y", None)
         super().__init__(text=text, font_size=m.font(role), background_normal="",
-                         background_down="", background_color=colour, color=text_colour,
-                         halign="center", valign="middle",
+                         background_down="", halign="center", valign="middle",
                          height=max(height or m.big_button, m.touch), **kw)
-        self._base = colour
+        self.set_kind(kind)
         self.bind(size=self._wrap)
         if on_press is not None:
             self.bind(on_release=lambda *_: on_press())
+
+    def set_kind(self, kind: str) -> None:
+        """Its colours: ``kind`` is one of ``theme.BUTTON_COLOURS``."""
+        self._base = theme.BUTTON_COLOURS[kind]
+        self.background_color = self._base
+        self.color = theme.DARK_TEXT if kind == "accent" else theme.TEXT
 
     def _wrap(self, _w, size) -> None:
         self.text_size = (size[0] - 24, None)
