@@ -58,8 +58,10 @@ NO_START = frozenset(
     "）〕］｝〉》」』】〙〗〟｠)]}’”»"
     # stops, commas, and the marks that end a clause
     "、。，．：；？！‼⁇⁈⁉,.:;?!"
-    # iteration marks, prolonged sound mark, interpunct, ellipses, wave dash, percent
-    "々〻ゝゞヽヾーｰ・･…‥〜～%％"
+    # iteration marks, prolonged sound mark, interpunct, wave dash, percent. Not the
+    # ellipsis: "……" is one run and never splits, and the screens put "…" before the last
+    # digits of a card number ("有效 …0015"), where the line may break before it.
+    "々〻ゝゞヽヾーｰ・･〜～%％"
     # small kana
     "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿｧｨｩｪｫｯｬｭｮ"
 )

@@ -37,6 +37,11 @@ def test_latin_words_and_numbers_inside_chinese_stay_whole():
     assert lines("請撥打+7 800熱線", 7) == ["請撥打", "+7 800熱", "線"]
 
 
+def test_an_ellipsis_is_never_split_and_may_start_a_line():
+    assert lines("等一下……好的", 4) == ["等一下", "……好的"]
+    assert lines("有效，未綁定號碼 …0049", 8) == ["有效，未綁定號碼 ", "…0049"]
+
+
 def test_a_space_stays_at_the_end_of_its_line():
     assert lines("還剩 3 天了", 3) == ["還剩 ", "3 天", "了"]
 
