@@ -5,9 +5,11 @@ QR)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache, lru_cache
 
 import numpy as np
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Line, PopMatrix, PushMatrix, Rectangle, Rotate
 from kivy.graphics.texture import Texture
 from kivy.properties import NumericProperty
@@ -18,13 +20,66 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
+from kiosk.ui.linebreak import break_lines
 from kiosk.ui.theme import Metrics
 
 SPIN_FPS = 15
 SPIN_PERIOD_S = 1.2  # one turn
 
 
-class Text(Label):
+@cache
+def text_width(font_name: str, font_size: float, bold: bool) -> Callable[[str], float]:
+    """How wide a piece of text is drawn in one font, as Kivy's own layout measures it.
+
+    One core label per font and size for the whole app, and each piece (a character, a
+    word) is measured once: every label on every screen breaks its lines through this.
+    """
+    label = CoreLabel(font_name=font_name, font_size=font_size, bold=bold)
+
+    @lru_cache(maxsize=4096)
+    def measure(piece: str) -> float:
+        return label.get_extents(piece)[0]
+
+    return measure
+
+
+class CjkLines:
+    """Breaks a wrapping label's CJK text by the kinsoku rules (``kiosk.ui.linebreak``).
+
+    Kivy breaks lines at spaces only, so it would cut a Chinese sentence anywhere. Here the
+    label's ``text`` is what is drawn: the words with "\\n" where each line ends, chosen for
+    the current ``text_size`` width. ``source_text`` keeps the words as written, for anyone
+    who reads them back (the UI tests find widgets by it). Setting ``text`` from outside sets
+    new words, which are broken again; text without CJK is left to Kivy's word wrapping.
+    """
+
+    source_text: str = ""
+    _drawn: str = ""
+
+    def _break_cjk_lines(self) -> None:
+        """Call once from ``__init__``, after ``Label.__init__``."""
+        self.source_text = self._drawn = self.text
+        self.bind(text=self._new_words, text_size=self._rebreak, font_size=self._rebreak,
+                  font_name=self._rebreak, bold=self._rebreak, padding=self._rebreak)
+        self._rebreak()
+
+    def _new_words(self, _w, value: str) -> None:
+        if value != self._drawn:  # not our own line breaks coming back
+            self.source_text = value
+            self._rebreak()
+
+    def _rebreak(self, *_a) -> None:
+        width = self.text_size[0]
+        drawn = self.source_text
+        if width is not None:
+            room = width - self.padding[0] - self.padding[2]
+            drawn = break_lines(drawn, room,
+                                text_width(self.font_name, self.font_size, self.bold))
+        self._drawn = drawn
+        self.text = drawn
+
+
+class Text(CjkLines, Label):
     """A label that wraps to its width and is as tall as its text."""
 
     def __init__(self, text: str, m: Metrics, role: str = "body",
@@ -36,6 +91,7 @@ class Text(Label):
         # each (Kivy's own trigger runs within the pass) rendered most labels three times.
         self._trigger_texture.cancel()
         self._trigger_texture = Clock.create_trigger(self.texture_update, 0)
+        self._break_cjk_lines()
         self.bind(width=self._wrap, texture_size=self._fit)
         self._wrap(self, self.width)
 
@@ -46,7 +102,7 @@ class Text(Label):
         self.height = size[1] + self.font_size * 0.3
 
 
-class BigButton(Button):
+class BigButton(CjkLines, Button):
     """A touch target of at least ``Metrics.touch`` pixels, flat and high contrast."""
 
     def __init__(self, text: str, m: Metrics, on_press: Callable[[], None] | None = None,
@@ -57,6 +113,7 @@ class BigButton(Button):
                          background_down="", halign="center", valign="middle",
                          height=max(height or m.big_button, m.touch), **kw)
         self.set_kind(kind)
+        self._break_cjk_lines()
         self.bind(size=self._wrap)
         if on_press is not None:
             self.bind(on_release=lambda *_: on_press())

@@ -56,6 +56,12 @@ def window():
     EventLoop.close()
 
 
+def words(label: Label) -> str:
+    """A label's words as written: ``Text`` and ``BigButton`` draw CJK text with "\\n"
+    where they broke its lines (``kiosk.ui.widgets.CjkLines``)."""
+    return getattr(label, "source_text", label.text)
+
+
 class Harness:
     """The real app on the real window, with helpers that read and touch the screen."""
 
@@ -89,7 +95,7 @@ class Harness:
         self.wait_for(lambda: self.engine.view.step is step, f"step {step}")
 
     def texts(self) -> list[str]:
-        return [w.text for w in self.root.walk(restrict=True)
+        return [words(w) for w in self.root.walk(restrict=True)
                 if isinstance(w, Label) and w.text and w.get_root_window() is not None]
 
     def shows(self, fragment: str) -> bool:
@@ -97,7 +103,7 @@ class Harness:
 
     def find(self, text: str):
         for widget in self.root.walk(restrict=True):
-            if (isinstance(widget, Label) and widget.text == text
+            if (isinstance(widget, Label) and words(widget) == text
                     and hasattr(widget, "trigger_action") and not widget.disabled):
                 return widget
         raise AssertionError(f"no button {text!r}; screen shows {self.texts()}")
