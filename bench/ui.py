@@ -91,6 +91,8 @@ def main() -> None:
     root = kiosk_app.kiosk_root
     link.attach(root, engine, scanner)
     EventLoop.idle()
+    while root.building():  # the first screen is swapped in once drawn whole
+        EventLoop.idle()
     cold_start = time.perf_counter() - STARTED - video_s
     from kiosk.ui.memory import freeze_start_up
 

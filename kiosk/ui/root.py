@@ -24,6 +24,7 @@ from kiosk.i18n import LANGUAGES, NATIVE_NAMES, Translator
 from kiosk.ui import overlays
 from kiosk.ui.context import Ctx, DemoCard, UiState
 from kiosk.ui.feedback import Feedback, Flash
+from kiosk.ui.progressive import Stage
 from kiosk.ui.screens import card, done, identify, offer, payment, problem, verify, working
 from kiosk.ui.staff_gesture import StaffGesture
 from kiosk.ui.theme import Metrics
@@ -77,6 +78,7 @@ class KioskRoot(FloatLayout):
         self.body = BoxLayout()
         layout.add_widget(self.top_bar)
         layout.add_widget(self.body)
+        self.stage = Stage(self.body, stop_animations)
         self.add_widget(layout)
         self.overlay = FloatLayout()
         self.add_widget(self.overlay)
@@ -105,14 +107,13 @@ class KioskRoot(FloatLayout):
         self.ctx = Ctx(self.m, t, self.tz, view, self.engine, self.ui, self.rerender,
                        self.camera, self.demo_cards)
         self._draw_top_bar()
-        stop_animations(self.body)
-        self.body.clear_widgets()
-        self.body.add_widget(SCREENS[view.step](self.ctx))
+        self.stage.show(SCREENS[view.step](self.ctx))
         self._draw_overlay()
 
     def building(self) -> bool:
-        """True while parts of the screen are still being built on coming frames."""
-        return any(getattr(w, "pending", False) for w in self.body.walk(restrict=True))
+        """True while the screen is still being built on coming frames."""
+        return self.stage.pending or any(getattr(w, "pending", False)
+                                         for w in self.body.walk(restrict=True))
 
     def _draw_top_bar(self) -> None:
         """The language buttons never change but for which one is lit: they are made once

@@ -229,3 +229,38 @@ def test_card_hint_is_drawn_inside_its_area_after_the_area_moves(window):
         assert area.y <= card_y and card_y + card_h <= area.top
     finally:
         window.remove_widget(row)
+
+
+def _visible(widget) -> bool:
+    """No ancestor up to the window is transparent (the window is its own parent)."""
+    while widget is not None and widget.parent is not widget:
+        if widget.opacity == 0:
+            return False
+        widget = widget.parent
+    return True
+
+
+def test_a_new_screen_never_shows_a_frame_with_its_words_missing(make_ui):
+    """Kivy draws a label's text a frame after the label is made: the screen (and each offer
+    card filled in later) must not be on show before then."""
+    from kivy.base import EventLoop
+    from kivy.uix.label import Label
+
+    from kiosk.flow.view import Step
+
+    from tests.ui.conftest import ICCID
+
+    ui = make_ui()
+    ui.engine.identify(ICCID)  # no helper that runs frames: every frame is looked at here
+    blank_frames, frames = [], 0
+    while ui.engine.view.step is not Step.CARD or ui.root.building():
+        EventLoop.idle()
+        frames += 1
+        assert frames < 2000, "the card screen never finished building"
+        shown = [w for w in ui.root.walk(restrict=True)
+                 if isinstance(w, Label) and w.text and w.get_root_window() is not None
+                 and _visible(w)]
+        blank_frames += [(frames, w.text) for w in shown
+                         if w.texture is None or w.texture.size[0] <= 1]
+    assert ui.shows("Your card") and ui.find("RUB\xa0700.00")
+    assert blank_frames == []

@@ -46,7 +46,7 @@ def _offers(c: Ctx) -> Widget:
         offers.add_widget(column(c.m, Text(c._(name), c.m, "large", bold=True,
                                            color=theme.ACCENT), grid, padding=0))
         for o in members:
-            offers.later(lambda grid=grid, o=o: grid.add_widget(offer_card(c, o)))
+            offers.later(lambda o=o: offer_card(c, o), grid)
     return offers
 
 
