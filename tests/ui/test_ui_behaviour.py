@@ -247,7 +247,6 @@ def test_a_new_screen_never_shows_a_frame_with_its_words_missing(make_ui):
     from kivy.uix.label import Label
 
     from kiosk.flow.view import Step
-
     from tests.ui.conftest import ICCID
 
     ui = make_ui()
