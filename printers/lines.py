@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kiosk.linebreak import break_lines
 from printers.document import Align, Barcode, Block, Document, Qr, Row, Rule, Text
 from printers.profiles import PrinterProfile
 
@@ -40,7 +41,16 @@ def display_width(text: str) -> int:
 
 
 def wrap(text: str, columns: int) -> list[str]:
-    """Greedy wrap at spaces; words longer than a line (CJK runs, URLs) break anywhere."""
+    """Lines of at most ``columns``: Chinese text broken by the kinsoku rules (no line
+    starts with "。" or ends with "（"), everything else greedily at spaces."""
+    lines: list[str] = []
+    for line in break_lines(text, columns, display_width).split("\n"):
+        lines += _wrap_at_spaces(line, columns)
+    return lines
+
+
+def _wrap_at_spaces(text: str, columns: int) -> list[str]:
+    """Greedy wrap at spaces; words longer than a line (URLs) break anywhere."""
     lines: list[str] = []
     current = ""
     for word in text.split(" "):

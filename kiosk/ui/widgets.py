@@ -19,8 +19,8 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from kiosk.linebreak import break_lines
 from kiosk.ui import theme
-from kiosk.ui.linebreak import break_lines
 from kiosk.ui.theme import Metrics
 
 SPIN_FPS = 15

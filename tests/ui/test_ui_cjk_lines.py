@@ -12,8 +12,8 @@ from kivy.base import EventLoop
 from kivy.uix.label import Label
 
 from kiosk.i18n import Translator
+from kiosk.linebreak import NO_END, NO_START, has_cjk
 from kiosk.ui import help as faq
-from kiosk.ui.linebreak import NO_END, NO_START, has_cjk
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import Text
 from tests.ui.conftest import HEIGHT, WIDTH

@@ -7,7 +7,7 @@ import pytest
 from printers import status as st
 from printers.decode import DecodeError, decode_job, text_lines
 from printers.encode import GB18030, line_encoding
-from printers.lines import wrap
+from printers.lines import display_width, wrap
 from printers.profiles import UnknownProfile, load_profile
 
 
@@ -60,6 +60,18 @@ def test_line_encoding_choice():
 def test_wrap_counts_cjk_as_two_columns():
     assert wrap("旅行卡续费旅行卡续费", 8) == ["旅行卡续", "费旅行卡", "续费"]
     assert wrap("one two three", 7) == ["one two", "three"]
+
+
+def test_wrap_never_starts_a_receipt_line_with_closing_punctuation():
+    # 8 columns hold four CJK characters: a plain cut would put "。" first on line two
+    text = "续费成功。请保留凭条。"
+    lines = wrap(text, 8)
+    assert "".join(lines) == text
+    assert all(line[:1] not in "。，、）" for line in lines)
+    assert all(display_width(line) <= 8 for line in lines)
+    bracketed = wrap("收据（副本）已打印", 6)  # a plain cut: "收据（" / "副本）" / "已打印"
+    assert "".join(bracketed) == "收据（副本）已打印"
+    assert not any(line.endswith("（") or line.startswith("）") for line in bracketed)
 
 
 def test_decoder_refuses_what_it_cannot_vouch_for():

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.ui.linebreak import NO_END, NO_START, break_lines, has_cjk
+from kiosk.linebreak import NO_END, NO_START, break_lines, has_cjk
 
 
 def mono(text: str) -> float:

@@ -1,12 +1,15 @@
 """Where a line of Chinese text may end: the basic CJK line-breaking (kinsoku) rules.
 
-Kivy's Label wraps at spaces only. A Chinese sentence has none, so Kivy cuts it at whatever
-character reaches the width, and "。" or "）" can begin a line and "（" end one. This module
-chooses the breaks itself and returns the text with "\\n" where each line ends; every line
-fits the width, so Kivy keeps the lines as they are and draws them.
+Kivy's Label wraps at spaces only, and so did the receipt's own wrapping. A Chinese sentence
+has none, so it was cut at whatever character reached the width, and "。" or "）" could
+begin a line and "（" end one, on the screen and on the printed receipt alike. This module
+chooses the breaks itself and returns the text with "\n" where each line ends; every line
+fits the width, so Kivy keeps the lines as they are and draws them, and the receipt prints
+them as they are.
 
-No Kivy here: the caller passes ``measure(text) -> width`` (the label's own font in the app,
-a fake monospace font in the tests), so the rules are checked without a window.
+No Kivy here: the caller passes ``measure(text) -> width`` (the label's own font on the
+screen, display columns on a receipt, a fake monospace font in the tests), so the rules are
+checked without a window or a printer.
 
 The rules, a small subset of JIS X 4051 and the W3C's Chinese layout requirements (clreq):
 
