@@ -26,7 +26,12 @@ import cv2
 import numpy as np
 
 from kiosk.core.card_payload import CardIdentity, PayloadRejected, read_payload
-from kiosk.scanner.deblur import aligned_band, looks_blurred, restored_lines
+from kiosk.scanner.deblur import (
+    aligned_band,
+    line_noise_to_signal,
+    looks_blurred,
+    restored_lines,
+)
 from kiosk.scanner.decoders import Box, Candidate, Decoder, ZxingDecoder
 from kiosk.scanner.locate import (
     LinearRegion,
@@ -201,8 +206,9 @@ class LinearRescue:
         band = bar_band(upright)
         if not looks_blurred(upright, band, scale):
             return []
-        line = aligned_band(upright, band).mean(axis=0)
-        for restored in restored_lines(line, scale):
+        rows = aligned_band(upright, band)
+        line = rows.mean(axis=0)
+        for restored in restored_lines(line, scale, noise_to_signal=line_noise_to_signal(rows)):
             found = self._deblur_zxing.decode(restored)
             if found:
                 return found
