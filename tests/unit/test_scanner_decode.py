@@ -125,3 +125,14 @@ def test_averaged_band_noise_falls_with_its_rows_but_not_below_the_floor():
     # noise 20 / sqrt(64) against a square wave of amplitude 90 (the range widens a little)
     assert few == pytest.approx((20 / 8 / 90) ** 2, rel=0.2)
     assert line_noise_to_signal(np.repeat(bars[None, :], 100, axis=0)) == MIN_NOISE_TO_SIGNAL
+
+
+def test_small_code128_with_one_pixel_modules_is_read_once_the_pixels_softness_is_undone():
+    """A card 390 px wide gives modules of 1.1 px: sharp-looking bars that the pixel's own
+    aperture and the lens still soften too much for the row scanners."""
+    small = frame(ICCID, "code128", seed=3, width_px=390, rotation_deg=4.0, blur_sigma=0.2,
+                  noise_sigma=2.5)
+    assert iccids(single_decoder(ZxingDecoder()).decode(small)) == []
+    results = DecodePipeline().decode(small)
+    assert iccids(results) == [ICCID]
+    assert results[-1].candidate.backend.endswith("/deblurred")
