@@ -8,6 +8,13 @@ import pytest
 from kiosk.core.card_payload import PayloadRejected
 from kiosk.scanner import samples
 from kiosk.scanner.confirm import ReadConfirmer, ScanRead, ScanRejected
+from kiosk.scanner.deblur import (
+    BLUR_GUESSES,
+    DEFOCUS_GUESSES,
+    MIN_NOISE_TO_SIGNAL,
+    MOTION_GUESSES,
+    line_noise_to_signal,
+)
 from kiosk.scanner.decoders import PyzbarDecoder, ZxingDecoder
 from kiosk.scanner.pipeline import Decoded, DecodePipeline, Guide, single_decoder
 
@@ -91,5 +98,41 @@ def test_focus_blurred_code128_is_restored_by_deconvolution():
     blurred = frame(ICCID, "code128", blur_sigma=1.8)
     assert iccids(single_decoder(ZxingDecoder()).decode(blurred)) == []
     results = DecodePipeline().decode(blurred)
+    assert iccids(results) == [ICCID]
+    assert results[-1].candidate.backend.endswith("/deblurred")
+
+
+def test_code128_both_out_of_focus_and_moving_is_restored():
+    """Defocus and hand motion come together: a mix the old diagonal guess list did not cover
+    (it read none of these five frames; the full grid reads at least three)."""
+    pipeline = DecodePipeline()
+    read = [iccids(pipeline.decode(frame(ICCID, "code128", seed, blur_sigma=1.7, motion_px=5.0)))
+            == [ICCID] for seed in range(1, 6)]
+    assert sum(read) >= 3
+
+
+def test_every_defocus_guess_is_tried_with_every_motion_guess():
+    assert set(BLUR_GUESSES) == {(s, m) for s in DEFOCUS_GUESSES for m in MOTION_GUESSES}
+    assert BLUR_GUESSES[0][1] == 0.0  # stillest first: most frames are not moving
+
+
+def test_averaged_band_noise_falls_with_its_rows_but_not_below_the_floor():
+    rng = np.random.default_rng(3)
+    bars = np.where(np.arange(600) // 6 % 2, 40.0, 220.0)
+    noisy = bars[None, :] + rng.normal(0, 20, (400, 600))
+    few, many = line_noise_to_signal(noisy[:64]), line_noise_to_signal(noisy)
+    assert few > 4 * many  # the mean of 400 rows has under a sixth of 64 rows' noise power
+    # noise 20 / sqrt(64) against a square wave of amplitude 90 (the range widens a little)
+    assert few == pytest.approx((20 / 8 / 90) ** 2, rel=0.2)
+    assert line_noise_to_signal(np.repeat(bars[None, :], 100, axis=0)) == MIN_NOISE_TO_SIGNAL
+
+
+def test_small_code128_with_one_pixel_modules_is_read_once_the_pixels_softness_is_undone():
+    """A card 390 px wide gives modules of 1.1 px: sharp-looking bars that the pixel's own
+    aperture and the lens still soften too much for the row scanners."""
+    small = frame(ICCID, "code128", seed=3, width_px=390, rotation_deg=4.0, blur_sigma=0.2,
+                  noise_sigma=2.5)
+    assert iccids(single_decoder(ZxingDecoder()).decode(small)) == []
+    results = DecodePipeline().decode(small)
     assert iccids(results) == [ICCID]
     assert results[-1].candidate.backend.endswith("/deblurred")
