@@ -61,6 +61,7 @@ def main() -> None:
     from kiosk.ui.camera_view import CameraPreview
     from kiosk.ui.kiosk_app import KioskApp, clock_poster
     from kiosk.ui.main import ScanLink
+    from kiosk.ui.memory import CollectorPacer
     from kiosk.ui.root import KioskRoot
     from kiosk.ui.theme import Metrics
 
@@ -82,8 +83,10 @@ def main() -> None:
     scanner = CameraScanner.from_config(cfg.section("scanner"), data,
                                         demo_iccids=[demo_data.ICCID_ACTIVE],
                                         **link.camera_options())
+    pacer = CollectorPacer()
     kiosk_app = KioskApp(lambda: KioskRoot(engine, Metrics(*size), ZoneInfo("Europe/Moscow"),
-                                           camera=lambda: CameraPreview(scanner.latest_preview)),
+                                           camera=lambda: CameraPreview(scanner.latest_preview),
+                                           screen_swapped=pacer.screen_swapped),
                          kiosk_mode=False)
     EventLoop.ensure_window()
     EventLoop.start()
@@ -94,9 +97,7 @@ def main() -> None:
     while root.building():  # the first screen is swapped in once drawn whole
         EventLoop.idle()
     cold_start = time.perf_counter() - STARTED - video_s
-    from kiosk.ui.memory import freeze_start_up
-
-    freeze_start_up()  # as kiosk.ui.main does a second after start
+    pacer.start()  # as kiosk.ui.main does a second after start
 
     from kivy.graphics.opengl import glFinish
 

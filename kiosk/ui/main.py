@@ -117,6 +117,7 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
     from kiosk.ui.feedback import Feedback
     from kiosk.ui.keys import WedgeInput
     from kiosk.ui.kiosk_app import KioskApp, clock_poster
+    from kiosk.ui.memory import CollectorPacer
     from kiosk.ui.root import KioskRoot
     from kiosk.ui.theme import Metrics
 
@@ -130,21 +131,21 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
     wedge = KeyboardWedge(link.wedge,
                           max_key_interval_ms=cfg["scanner.wedge_max_key_interval_ms"])
     holder: dict = {}
+    pacer = CollectorPacer()
 
     def make_root() -> KioskRoot:
         root = KioskRoot(engine, Metrics(width, height), ZoneInfo(cfg["kiosk.timezone"]),
                          camera=lambda: CameraPreview(scanner.latest_preview),
-                         demo_cards=cards, feedback=Feedback(kiosk.data_dir / "ui" / "sounds"))
+                         demo_cards=cards, feedback=Feedback(kiosk.data_dir / "ui" / "sounds"),
+                         screen_swapped=pacer.screen_swapped)
         link.attach(root, engine, scanner)
         holder["wedge"] = WedgeInput(wedge.feed, wedge.tick)
         return root
 
     from kivy.clock import Clock
 
-    from kiosk.ui.memory import freeze_start_up
-
     scanner.start()
-    Clock.schedule_once(lambda _dt: freeze_start_up(), 1)  # once the first screen is up
+    Clock.schedule_once(lambda _dt: pacer.start(), 1)  # once the first screen is up
     try:
         KioskApp(make_root, kiosk_mode=not cfg.is_demo).run()
     finally:

@@ -1,11 +1,17 @@
-"""Python's cycle collector, kept small on the traveller's frames.
+"""Python's cycle collector, kept off the frames a traveller watches.
 
-Every dropped screen leaves tens of thousands of objects in reference cycles (Kivy widgets,
-their properties and rules), so the collector's full passes are what stalls the window: on
-this machine a full pass over the started kiosk took 70-200 ms. What the kiosk built at
-start (modules, fonts, decoders, the window) lives as long as the process, so it is moved
-out of the collector's sight once the first screen is up; a full pass then looks only at
-what came after, and costs a fraction.
+Every dropped screen leaves thousands of objects in reference cycles (Kivy widgets, their
+properties, bindings and rules), which only the collector's full passes free. Left to its
+own schedule a full pass came every few screens, with several screens' garbage to free:
+45-165 ms on this machine, a stall wherever it fell (bench/ui.py). So:
+
+- what the kiosk built at start (modules, fonts, decoders, the window) lives as long as the
+  process and is moved out of the collector's sight once the first screen is up;
+- full passes no longer start on their own: one runs on the frame after each screen swap,
+  when the only garbage is the screen just taken off, and at least once a minute whatever
+  happens (worker threads make a little garbage too).
+
+Passes over young objects go on as usual: they take a millisecond or two.
 """
 
 from __future__ import annotations
@@ -13,11 +19,42 @@ from __future__ import annotations
 import gc
 import logging
 
+from kivy.clock import Clock
+
 log = logging.getLogger(__name__)
 
+AT_LEAST_EVERY_S = 60.0
+NO_AUTOMATIC_FULL_PASS = 1_000_000  # young-object passes before a full one: never, in effect
 
-def freeze_start_up() -> None:
-    """Collect once, then exempt every surviving object from future passes."""
-    gc.collect()
-    gc.freeze()
-    log.info("ui.memory_frozen", extra={"objects": gc.get_freeze_count()})
+
+class CollectorPacer:
+    """``start`` once the first screen is up; ``screen_swapped`` after each screen change."""
+
+    def __init__(self) -> None:
+        self._next_frame = Clock.create_trigger(self._collect, 0)
+        self._floor = None
+        self._thresholds = gc.get_threshold()
+        self.passes = 0
+
+    def start(self) -> None:
+        gc.collect()
+        gc.freeze()
+        young, middle, _ = self._thresholds
+        gc.set_threshold(young, middle, NO_AUTOMATIC_FULL_PASS)
+        self._floor = Clock.schedule_interval(self._collect, AT_LEAST_EVERY_S)
+        log.info("ui.collector_paced", extra={"frozen_objects": gc.get_freeze_count()})
+
+    def screen_swapped(self) -> None:
+        self._next_frame()
+
+    def stop(self) -> None:
+        """The collector's own schedule back (for tools that go on in the same process)."""
+        self._next_frame.cancel()
+        if self._floor is not None:
+            self._floor.cancel()
+        gc.set_threshold(*self._thresholds)
+        gc.unfreeze()
+
+    def _collect(self, _dt: float = 0) -> None:
+        gc.collect()
+        self.passes += 1

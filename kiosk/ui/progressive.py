@@ -28,11 +28,13 @@ class Stage:
     """The slot a screen is shown in; ``show`` swaps a new screen in once it is drawn whole.
 
     ``drop`` is called on every screen taken off (to stop its clocks and animations),
-    including a staged one that a newer screen replaced before it was shown.
+    including a staged one that a newer screen replaced before it was shown; ``swapped``
+    after each swap.
     """
 
-    def __init__(self, slot: Layout, drop: Callable[[Widget], None]) -> None:
-        self.slot, self.drop = slot, drop
+    def __init__(self, slot: Layout, drop: Callable[[Widget], None],
+                 swapped: Callable[[], None] = lambda: None) -> None:
+        self.slot, self.drop, self.swapped = slot, drop, swapped
         self.incoming: Widget | None = None
         self._frames = 0
         self._event = Clock.create_trigger(self._tick, 0, interval=True)
@@ -57,6 +59,7 @@ class Stage:
         self.slot.clear_widgets()
         self.slot.add_widget(self.incoming)
         self.incoming = None
+        self.swapped()
         return False
 
 

@@ -61,7 +61,8 @@ class KioskRoot(FloatLayout):
                  camera: Callable[[], Widget] | None = None,
                  demo_cards: tuple[DemoCard, ...] = (),
                  gesture_clock: Callable[[], float] = time.monotonic,
-                 feedback: Feedback | None = None) -> None:
+                 feedback: Feedback | None = None,
+                 screen_swapped: Callable[[], None] = lambda: None) -> None:
         super().__init__()
         self.engine, self.m, self.tz = engine, metrics, tz
         self.camera, self.demo_cards = camera, demo_cards
@@ -78,7 +79,7 @@ class KioskRoot(FloatLayout):
         self.body = BoxLayout()
         layout.add_widget(self.top_bar)
         layout.add_widget(self.body)
-        self.stage = Stage(self.body, stop_animations)
+        self.stage = Stage(self.body, stop_animations, screen_swapped)
         self.add_widget(layout)
         self.overlay = FloatLayout()
         self.add_widget(self.overlay)

@@ -263,3 +263,37 @@ def test_a_new_screen_never_shows_a_frame_with_its_words_missing(make_ui):
                          if w.texture is None or w.texture.size[0] <= 1]
     assert ui.shows("Your card") and ui.find("RUB\xa0700.00")
     assert blank_frames == []
+
+
+def test_full_collections_run_on_the_frame_after_a_screen_swap_and_not_on_their_own(make_ui):
+    import gc
+
+    from kivy.base import EventLoop
+
+    from kiosk.ui.memory import CollectorPacer
+
+    pacer = CollectorPacer()
+    ui = make_ui()
+    ui.root.stage.swapped = pacer.screen_swapped  # as kiosk.ui.main wires it
+    full_passes: list[int] = []
+
+    def watch(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            full_passes.append(pacer.passes)
+
+    pacer.start()
+    gc.callbacks.append(watch)
+    try:
+        assert gc.get_threshold()[2] >= 10**6 and gc.get_freeze_count() > 0
+        junk = []
+        for _ in range(300_000):  # enough young objects for a full pass under the default rule
+            junk.append([junk])
+            junk = junk[-1:]
+        assert full_passes == []
+        ui.tap("Start")  # a screen swap
+        EventLoop.idle()
+        assert pacer.passes >= 1 and full_passes
+    finally:
+        gc.callbacks.remove(watch)
+        pacer.stop()
+    assert gc.get_threshold()[2] < 10**6 and gc.get_freeze_count() == 0
