@@ -137,6 +137,7 @@ def test_camera_preview_shows_the_frame_upright_filling_its_area_in_one_rectangl
     from PIL import Image
 
     from kiosk.ui.camera_view import CameraPreview
+    from kiosk.ui.scan_area import ScanArea
 
     frame = np.zeros((72, 128, 3), np.uint8)
     frame[:36] = 255  # the camera's top half is white, its bottom half black
@@ -152,6 +153,9 @@ def test_camera_preview_shows_the_frame_upright_filling_its_area_in_one_rectangl
     preview = previews[-1]
     preview.poll()  # the scan area's own tick (wall-clock timed) may have uploaded it first
     assert preview.texture is not None
+    area = next(w for w in ui.root.walk(restrict=True) if isinstance(w, ScanArea))
+    area.stop_ticking()
+    area.guide.progress = 0  # the translucent card hint at rest, low over the black half
     for _ in range(3):
         EventLoop.idle()
     kinds = [type(i) for i in preview.canvas.children]
@@ -165,6 +169,11 @@ def test_camera_preview_shows_the_frame_upright_filling_its_area_in_one_rectangl
         return shot.getpixel((int(x), int(y)))
 
     assert grey_at(0.9) > 200 and grey_at(0.1) < 60  # upright: the top stays on top
+    # The picture is drawn without blending; what is drawn over it must blend again: the
+    # hint is white at 35 % over black, not solid white.
+    (hx, hy, hw, _hh) = area.guide._card.pos + area.guide._card.size
+    hint = shot.getpixel((int(hx + hw * 0.05), int(Window.height - (hy + 4))))
+    assert 60 < hint < 130
     u0, v1, u1, _, _, v0, _, _ = preview._rect.tex_coords
     area_aspect = preview.width / preview.height
     shown_aspect = (u1 - u0) * 128 / ((v1 - v0) * 72)
