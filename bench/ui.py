@@ -1,12 +1,15 @@
-"""UI responsiveness: a full renewal on the demo simulators with the camera running.
+"""UI responsiveness: whole renewals on the demo simulators with the camera running.
 
-Prints JSON: cold start to the first drawn attract screen, and the main thread's frame times
+Prints JSON: cold start to the first attract screen shown, and the main thread's frame times
 (every ``EventLoop.idle`` pass: input, clock, layout, drawing) per phase: the empty window
 (redrawn every frame: the software renderer's floor on this machine), the attract and scan
-screens held still with the camera preview running, and the renewal from the camera's read
-to the receipt. Each frame ends with ``glFinish`` so the rasterising a software renderer
+screens held still with the camera preview running, and ``--renewals`` renewals from the
+camera's read to the receipt and back to the start (with the frames over 33 ms and the
+slowest frames named by the screen they drew). Also the cycle collector's passes per
+generation. Each frame ends with ``glFinish`` so the rasterising a software renderer
 (llvmpipe) defers is charged to the frame that asked for it. Targets: cold start <= 2 s,
-p99 <= 33 ms, no stall over 100 ms. Run: ``.venv/bin/python bench/ui.py [--orientation landscape]``.
+p99 <= 33 ms, no stall over 100 ms.
+Run: ``.venv/bin/python bench/ui.py [--orientation landscape] [--renewals 5]``.
 """
 
 from __future__ import annotations
