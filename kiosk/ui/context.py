@@ -62,6 +62,9 @@ class Ctx:
     camera: Callable[[], Widget] | None = None  # builds a live preview when a camera exists
     demo_cards: tuple[DemoCard, ...] = ()
     every_second: list[Callable[[], None]] = field(default_factory=list)
+    # View fields the shown screen updates in place, each with its updater: a change in only
+    # these (a terminal's live prompt) redraws a label instead of rebuilding the screen.
+    live: dict[str, Callable[[View], None]] = field(default_factory=dict)
 
     def _(self, text: str) -> str:
         return self.t.gettext(text)

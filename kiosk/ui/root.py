@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import tzinfo
 
 from kivy.animation import Animation
@@ -100,7 +100,22 @@ class KioskRoot(FloatLayout):
             if replace(previous, idle_warning_s=None) == replace(view, idle_warning_s=None):
                 self._draw_overlay()
                 return
+            if self._update_in_place(previous, view):
+                return
         self.rerender()
+
+    def _update_in_place(self, previous: View, view: View) -> bool:
+        """True when only fields the shown screen keeps live changed, now updated."""
+        live = self.ctx.live if self.ctx is not None else {}
+        changed = {f.name for f in fields(View)
+                   if getattr(previous, f.name) != getattr(view, f.name)} - {"idle_warning_s"}
+        if not changed or not changed <= live.keys() or self.stage.pending:
+            return False
+        self.ctx.view = view
+        for name in changed:
+            live[name](view)
+        self._draw_overlay()
+        return True
 
     def rerender(self) -> None:
         view = self.view

@@ -141,3 +141,42 @@ def test_unknown_card_offers_to_scan_another(make_ui):
     ui.tap("Scan another card")
     assert ui.engine.view.step is Step.ATTRACT
     assert ui.shows("Hold the card's barcode inside the frame")
+
+
+def test_the_terminals_prompts_show_live_in_place_on_the_payment_screen(make_ui, monkeypatch):
+    import threading
+
+    from kiosk.payment.simulator import PaymentSimulator
+
+    gates = [threading.Event() for _ in range(3)]
+    original = PaymentSimulator.authorise
+
+    def held_authorise(self, reference, amount, on_prompt):
+        def prompt_then_wait(prompt):
+            on_prompt(prompt)
+            if prompt.code in ("present_card", "enter_pin", "processing"):
+                gates[["present_card", "enter_pin", "processing"].index(prompt.code)].wait(10)
+
+        return original(self, reference, amount, prompt_then_wait)
+
+    monkeypatch.setattr(PaymentSimulator, "authorise", held_authorise)
+    try:
+        ui = make_ui()
+        to_code(ui)
+        ui.type_digits("123456")
+        ui.tap("Confirm")
+        ui.wait_for(lambda: ui.shows("Insert, tap or swipe your card on the terminal."),
+                    "the terminal's first prompt")
+        assert ui.shows("Cancel payment")  # while the terminal waits for the card
+        gates[0].set()
+        ui.wait_for(lambda: ui.shows("Enter your PIN on the terminal."), "the PIN prompt")
+        assert not ui.shows("Cancel payment") and not ui.shows("Insert, tap or swipe")
+        screen = ui.root.body.children[0]
+        gates[1].set()
+        ui.wait_for(lambda: ui.shows("Processing payment, please wait"), "processing")
+        assert ui.root.body.children[0] is screen  # only the words changed, in place
+        assert not ui.shows("Enter your PIN on the terminal.")
+    finally:
+        for gate in gates:  # never leave the terminal's thread waiting
+            gate.set()
+    ui.wait_step(Step.DONE)

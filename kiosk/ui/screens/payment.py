@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.uix.widget import Widget
 
+from kiosk.flow.view import View
 from kiosk.ui import text, theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.layout import action_bar, screen, scroll, title, top
@@ -35,9 +36,9 @@ def _pay(c: Ctx, method):
 
 
 def paying(c: Ctx) -> Widget:
-    prompt = c.view.prompt
-    words = c._(prompt.message) if prompt else c._(text.WORKING[c.view.step])
-    body = column(c.m, Text(words, c.m, "huge", bold=True, halign="center"),
+    words = Text(_prompt_words(c, c.view), c.m, "huge", bold=True, halign="center")
+    c.live["prompt"] = lambda view: setattr(words, "text", _prompt_words(c, view))
+    body = column(c.m, words,
                   Spinner(c.m, pos_hint={"center_x": 0.5}),
                   Text(c._("To pay: {amount}").format(amount=_amount(c)), c.m, "title",
                        halign="center", color=theme.ACCENT),
@@ -47,3 +48,9 @@ def paying(c: Ctx) -> Widget:
         actions = action_bar(c, BigButton(c._("Cancel payment"), c.m, c.engine.cancel,
                                           kind="danger"))
     return screen(c, title(c, c._("Payment")), top(body), actions)
+
+
+def _prompt_words(c: Ctx, view: View) -> str:
+    """The terminal's own words as it speaks them ("insert your card", "enter PIN")."""
+    prompt = view.prompt
+    return c._(prompt.message) if prompt else c._(text.WORKING[view.step])
