@@ -110,6 +110,8 @@ class ScanLink:
 
 
 def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
+    from kivy.clock import Clock
+
     from kiosk.flow.runner import ThreadRunner
     from kiosk.scanner.camera import CameraScanner
     from kiosk.scanner.wedge import KeyboardWedge
@@ -141,8 +143,6 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
         link.attach(root, engine, scanner)
         holder["wedge"] = WedgeInput(wedge.feed, wedge.tick)
         return root
-
-    from kivy.clock import Clock
 
     scanner.start()
     Clock.schedule_once(lambda _dt: pacer.start(), 1)  # once the first screen is up

@@ -51,9 +51,11 @@ class Stage:
         self._event()
 
     def _tick(self, _dt: float) -> bool | None:
+        if self.incoming is None:
+            return False
         self._frames += 1
-        if self._frames < SETTLE_FRAMES or self.incoming is None:
-            return None if self.incoming is not None else False
+        if self._frames < SETTLE_FRAMES:
+            return None
         for old in list(self.slot.children):
             self.drop(old)
         self.slot.clear_widgets()

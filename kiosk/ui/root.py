@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import fields, replace
+from dataclasses import fields
 from datetime import tzinfo
 
 from kivy.animation import Animation
@@ -97,19 +97,19 @@ class KioskRoot(FloatLayout):
             if (view.step, view.code, view.problem) != (previous.step, previous.code,
                                                         previous.problem):
                 self.ui.waiting = False
-            if replace(previous, idle_warning_s=None) == replace(view, idle_warning_s=None):
+            changed = {f.name for f in fields(View)
+                       if getattr(previous, f.name) != getattr(view, f.name)}
+            if changed <= {"idle_warning_s"}:  # only the countdown: the overlay shows it
                 self._draw_overlay()
                 return
-            if self._update_in_place(previous, view):
+            if self._update_in_place(changed - {"idle_warning_s"}, view):
                 return
         self.rerender()
 
-    def _update_in_place(self, previous: View, view: View) -> bool:
+    def _update_in_place(self, changed: set[str], view: View) -> bool:
         """True when only fields the shown screen keeps live changed, now updated."""
         live = self.ctx.live if self.ctx is not None else {}
-        changed = {f.name for f in fields(View)
-                   if getattr(previous, f.name) != getattr(view, f.name)} - {"idle_warning_s"}
-        if not changed or not changed <= live.keys() or self.stage.pending:
+        if not changed <= live.keys() or self.stage.pending:
             return False
         self.ctx.view = view
         for name in changed:

@@ -44,7 +44,7 @@ def text_width(font_name: str, font_size: float, bold: bool) -> Callable[[str], 
 
 
 class CjkLines:
-    """Breaks a wrapping label's CJK text by the kinsoku rules (``kiosk.ui.linebreak``).
+    """Breaks a wrapping label's CJK text by the kinsoku rules (``kiosk.linebreak``).
 
     Kivy breaks lines at spaces only, so it would cut a Chinese sentence anywhere. Here the
     label's ``text`` is what is drawn: the words with "\\n" where each line ends, chosen for
