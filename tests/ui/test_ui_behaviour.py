@@ -136,7 +136,7 @@ def test_camera_preview_shows_the_frame_upright_filling_its_area_in_one_rectangl
     from kivy.graphics import Rectangle, StencilPush
     from PIL import Image
 
-    from kiosk.ui.camera_view import CameraPreview
+    from kiosk.ui.camera_view import CameraPreview, cover_crop
     from kiosk.ui.scan_area import ScanArea
 
     frame = np.zeros((72, 128, 3), np.uint8)
@@ -174,10 +174,27 @@ def test_camera_preview_shows_the_frame_upright_filling_its_area_in_one_rectangl
     (hx, hy, hw, _hh) = area.guide._card.pos + area.guide._card.size
     hint = shot.getpixel((int(hx + hw * 0.05), int(Window.height - (hy + 4))))
     assert 60 < hint < 130
-    u0, v1, u1, _, _, v0, _, _ = preview._rect.tex_coords
-    area_aspect = preview.width / preview.height
-    shown_aspect = (u1 - u0) * 128 / ((v1 - v0) * 72)
-    assert abs(shown_aspect - area_aspect) < 0.01  # cropped to fill, not squashed
+    # made for the area's own pixels (drawn one to one), cropped to fill it, not squashed
+    assert preview.texture.size == (round(preview.width), round(preview.height))
+    _x, y, w, h = cover_crop((128, 72), preview.size)
+    assert abs(w / h - preview.width / preview.height) < 0.02 and (y, h) == (0, 72)
+
+
+def test_the_preview_picture_is_the_centre_of_the_frame_at_the_area_s_size():
+    import numpy as np
+
+    from kiosk.ui.camera_view import cover_crop, fit_picture
+
+    assert cover_crop((1280, 720), (1024, 880)) == (221, 0, 838, 720)  # wide frame, tall area
+    assert cover_crop((1280, 720), (1920, 540)) == (0, 0 + 180, 1280, 360)  # wider area
+    assert cover_crop((1280, 720), (1280, 720)) == (0, 0, 1280, 720)
+    frame = np.zeros((72, 128, 3), np.uint8)
+    frame[:, :64] = (255, 0, 0)  # blue on the left half (BGR), red on the right
+    frame[:, 64:] = (0, 0, 255)
+    picture = fit_picture(frame, (50, 40))
+    assert picture.shape == (40, 50, 4)
+    assert tuple(picture[20, 2]) == (0, 0, 255, 255)  # RGBA: blue stays blue
+    assert tuple(picture[20, 47]) == (255, 0, 0, 255)
 
 
 def test_the_read_flash_costs_nothing_once_it_has_faded(make_ui):
