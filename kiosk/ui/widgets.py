@@ -21,6 +21,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.linebreak import break_lines
 from kiosk.ui import theme
+from kiosk.ui.ink import TightInk
 from kiosk.ui.theme import Metrics
 
 SPIN_FPS = 15
@@ -79,7 +80,7 @@ class CjkLines:
         self.text = drawn
 
 
-class Text(CjkLines, Label):
+class Text(TightInk, CjkLines, Label):
     """A label that wraps to its width and is as tall as its text."""
 
     def __init__(self, text: str, m: Metrics, role: str = "body",
@@ -92,6 +93,7 @@ class Text(CjkLines, Label):
         self._trigger_texture.cancel()
         self._trigger_texture = Clock.create_trigger(self.texture_update, 0)
         self._break_cjk_lines()
+        self._draw_tight()
         self.bind(width=self._wrap, texture_size=self._fit)
         self._wrap(self, self.width)
 
@@ -102,7 +104,7 @@ class Text(CjkLines, Label):
         self.height = size[1] + self.font_size * 0.3
 
 
-class BigButton(CjkLines, Button):
+class BigButton(TightInk, CjkLines, Button):
     """A touch target of at least ``Metrics.touch`` pixels, flat and high contrast."""
 
     def __init__(self, text: str, m: Metrics, on_press: Callable[[], None] | None = None,
@@ -114,6 +116,7 @@ class BigButton(CjkLines, Button):
                          height=max(height or m.big_button, m.touch), **kw)
         self.set_kind(kind)
         self._break_cjk_lines()
+        self._draw_tight()
         self.bind(size=self._wrap)
         if on_press is not None:
             self.bind(on_release=lambda *_: on_press())

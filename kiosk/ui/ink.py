@@ -1,0 +1,70 @@
+"""Labels drawn as only the part of their texture that holds the lines of text.
+
+A Kivy label that wraps (``text_size`` has a width) renders a texture as wide as the label,
+and its own rule draws all of it: a short line in a wide column is a full-width band of
+transparent pixels, blended like any other. On a software renderer the cost of a frame is
+the area it blends, so the screens' labels cost more than everything else together (the
+card screen's full repaint: 23 ms, 16 of them its text). ``TightInk`` draws the rectangle
+round the widest line instead, cut from the same texture, so the picture is the same to
+the pixel and the blended area is the text's.
+"""
+
+from __future__ import annotations
+
+import math
+
+from kivy.graphics import Color, Rectangle
+
+
+def ink_span(texture_width: int, line_width: float, halign: str,
+             padding: tuple[float, float]) -> tuple[int, int]:
+    """Where the widest line lies across a label's texture: first column and width.
+
+    Kivy places every line by ``halign`` inside the padded width; centred and right-aligned
+    lines of other lengths lie inside the widest one's span.
+    """
+    left, right = padding
+    room = texture_width - left - right
+    if halign == "right":
+        start = left + room - line_width
+    elif halign == "center":
+        start = left + (room - line_width) / 2
+    else:  # left, justify (a justified line's width is the room), auto
+        start = left
+    first = max(0, math.floor(start) - 1)
+    last = min(texture_width, math.ceil(start + line_width) + 1)
+    return first, max(0, last - first)
+
+
+class TightInk:
+    """For Label subclasses: call ``_draw_tight`` once from ``__init__``, after Label's."""
+
+    def _draw_tight(self) -> None:
+        # Label's and Button's own rules draw the whole texture, centred, as the canvas's
+        # last plain Rectangle (a Button's background is a BorderImage, drawn before it).
+        text = [i for i in self.canvas.children if type(i) is Rectangle][-1]
+        self.canvas.remove(text)
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            self._ink = Rectangle(pos=self.pos, size=(0, 0))
+        self.bind(pos=self._place_ink, size=self._place_ink, texture=self._place_ink)
+
+    def texture_update(self, *largs) -> None:
+        """New words can keep the texture's size and object: the lines are measured anew."""
+        super().texture_update(*largs)
+        self._place_ink()
+
+    def _place_ink(self, *_a) -> None:
+        texture, ink = self.texture, getattr(self, "_ink", None)
+        if ink is None:
+            return
+        if texture is None:
+            ink.size = (0, 0)
+            return
+        tw, th = texture.size
+        lines = getattr(self._label, "_cached_lines", None) or ()
+        widest = max((line.w for line in lines), default=tw)
+        first, width = ink_span(tw, widest, self.halign, (self.padding[0], self.padding[2]))
+        ink.texture = texture.get_region(first, 0, width, th)
+        ink.pos = (int(self.center_x - tw / 2) + first, int(self.center_y - th / 2))
+        ink.size = (width, th)
