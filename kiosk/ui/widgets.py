@@ -21,7 +21,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.linebreak import break_lines
 from kiosk.ui import theme
-from kiosk.ui.ink import TightInk
+from kiosk.ui.ink import NO_RULES, TightInk
 from kiosk.ui.theme import Metrics
 
 SPIN_FPS = 15
@@ -86,7 +86,7 @@ class Text(TightInk, CjkLines, Label):
     def __init__(self, text: str, m: Metrics, role: str = "body",
                  color=theme.TEXT, halign: str = "left", bold: bool = False, **kw) -> None:
         super().__init__(text=text, font_size=m.font(role), color=color, halign=halign,
-                         valign="middle", bold=bold, size_hint_y=None, **kw)
+                         valign="middle", bold=bold, size_hint_y=None, **kw, **NO_RULES)
         # Rendered once per frame at most, after the frame's layout passes: the first passes
         # hand a new label Kivy's default 100 px and other passing widths, and rendering at
         # each (Kivy's own trigger runs within the pass) rendered most labels three times.
@@ -111,13 +111,18 @@ class BigButton(TightInk, CjkLines, Button):
                  kind: str = "primary", role: str = "large", height: float | None = None,
                  **kw) -> None:
         kw.setdefault("size_hint_y", None)
-        super().__init__(text=text, font_size=m.font(role), background_normal="",
-                         background_down="", halign="center", valign="middle",
-                         height=max(height or m.big_button, m.touch), **kw)
+        super().__init__(text=text, font_size=m.font(role), halign="center",
+                         valign="middle", height=max(height or m.big_button, m.touch),
+                         **kw, **NO_RULES)
+        with self.canvas:  # a flat fill: Button's rule (a bordered image) is not applied
+            self._fill_colour = Color()
+            self._fill = Rectangle(pos=self.pos, size=self.size)
         self.set_kind(kind)
         self._break_cjk_lines()
         self._draw_tight()
-        self.bind(size=self._wrap)
+        self.bind(size=self._wrap, pos=self._place_fill, background_color=self._colour_fill,
+                  disabled=self._colour_fill)
+        self._colour_fill()
         if on_press is not None:
             self.bind(on_release=lambda *_: on_press())
 
@@ -129,6 +134,16 @@ class BigButton(TightInk, CjkLines, Button):
 
     def _wrap(self, _w, size) -> None:
         self.text_size = (size[0] - 24, None)
+        self._place_fill()
+
+    def _place_fill(self, *_a) -> None:
+        self._fill.pos, self._fill.size = self.pos, self.size
+
+    def _colour_fill(self, *_a) -> None:
+        """A button that cannot be pressed now is drawn dimmed, its words muted."""
+        r, g, b, a = self.background_color
+        dim = 0.45 if self.disabled else 1.0
+        self._fill_colour.rgba = (r * dim, g * dim, b * dim, a)
 
     def on_state(self, _w, state) -> None:
         """Visible feedback the moment a finger lands: no touch goes unanswered."""

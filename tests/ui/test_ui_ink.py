@@ -79,3 +79,17 @@ def test_a_button_keeps_its_background_and_its_words_where_kivy_puts_them(window
     assert (tight != plain).any(axis=2).sum() == 0
     ink = [i for i in button.canvas.children if type(i) is Rectangle][-1]
     assert ink.size[0] < button.width / 3
+
+
+def test_a_button_answers_a_press_and_looks_dimmed_while_it_cannot_be_pressed(window):
+    button = BigButton("Send again", M, kind="secondary")
+    fill = button._fill_colour
+    normal = tuple(fill.rgba)
+    button.state = "down"
+    assert sum(fill.rgba[:3]) < sum(normal[:3]) and fill.rgba[3] == 1
+    button.state = "normal"
+    assert tuple(fill.rgba) == normal
+    button.disabled = True
+    assert sum(fill.rgba[:3]) < sum(normal[:3])
+    button.disabled = False
+    assert tuple(fill.rgba) == normal
