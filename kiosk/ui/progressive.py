@@ -4,9 +4,11 @@ Kivy renders a label's text on the frame after the label is made and laid out, s
 put on the window at once showed for a frame as empty panels, then jumped into place; and a
 screen with a dozen offer cards held the main thread for 150-300 ms building them, a stall
 the traveller sees. So a new screen is built and laid out off the window and swapped in two
-frames later, complete (``Stage``); and a long list comes in a frame's budget at a time, each
-part hidden until its words are drawn (``ProgressiveColumn``). A faster machine simply does
-more per frame.
+frames later, complete (``Stage``); and a long list is built a frame's budget at a time, each
+part hidden until its words are drawn (``ProgressiveColumn``). The stage waits for the whole
+list: built off the window, the parts cost only their own making, where on the window every
+part added repainted the whole screen (a software renderer's largest cost). A faster machine
+simply does more per frame.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ class Stage:
     def _tick(self, _dt: float) -> bool | None:
         if self.incoming is None:
             return False
+        if building(self.incoming):  # parts still to come: built off the window, unseen
+            self._frames = 0
+            return None
         self._frames += 1
         if self._frames < SETTLE_FRAMES:
             return None
@@ -63,6 +68,11 @@ class Stage:
         self.incoming = None
         self.swapped()
         return False
+
+
+def building(widget: Widget) -> bool:
+    """True while a part of ``widget`` (a ``ProgressiveColumn``) is still being built."""
+    return any(getattr(w, "pending", False) for w in widget.walk(restrict=True))
 
 
 class ProgressiveColumn(BoxLayout):

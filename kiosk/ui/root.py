@@ -24,7 +24,7 @@ from kiosk.i18n import LANGUAGES, NATIVE_NAMES, Translator
 from kiosk.ui import overlays
 from kiosk.ui.context import Ctx, DemoCard, UiState
 from kiosk.ui.feedback import Feedback, Flash
-from kiosk.ui.progressive import Stage
+from kiosk.ui.progressive import Stage, building
 from kiosk.ui.screens import card, done, identify, offer, payment, problem, verify, working
 from kiosk.ui.staff_gesture import StaffGesture
 from kiosk.ui.theme import Metrics
@@ -128,8 +128,7 @@ class KioskRoot(FloatLayout):
 
     def building(self) -> bool:
         """True while the screen is still being built on coming frames."""
-        return self.stage.pending or any(getattr(w, "pending", False)
-                                         for w in self.body.walk(restrict=True))
+        return self.stage.pending or building(self.body)
 
     def _draw_top_bar(self) -> None:
         """The language buttons never change but for which one is lit: they are made once

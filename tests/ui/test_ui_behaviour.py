@@ -291,6 +291,31 @@ def test_a_new_screen_never_shows_a_frame_with_its_words_missing(make_ui):
     assert blank_frames == []
 
 
+def test_a_long_screen_goes_on_the_window_only_once_all_its_parts_are_built(make_ui):
+    """Parts added on the window repaint the whole screen each frame: they are built off it."""
+    from kivy.base import EventLoop
+
+    from kiosk.flow.view import Step
+    from kiosk.ui.progressive import ProgressiveColumn
+    from tests.ui.conftest import ICCID
+
+    ui = make_ui()
+    ui.engine.identify(ICCID)
+    columns: list[ProgressiveColumn] = []
+    frames = 0
+    while ui.engine.view.step is not Step.CARD or ui.root.building():
+        EventLoop.idle()
+        frames += 1
+        assert frames < 2000, "the card screen never finished building"
+        staged = ui.root.stage.incoming
+        if staged is not None:
+            columns += [w for w in staged.walk(restrict=True)
+                        if isinstance(w, ProgressiveColumn) and w not in columns]
+        assert not any(c.pending and c.get_root_window() is not None for c in columns)
+    assert columns and columns[0].get_root_window() is not None  # it was staged, then shown
+    assert ui.find("RUB\xa0700.00")
+
+
 def test_full_collections_run_on_the_frame_after_a_screen_swap_and_not_on_their_own(make_ui):
     import gc
 
