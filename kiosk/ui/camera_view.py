@@ -20,10 +20,11 @@ from collections.abc import Callable
 
 import cv2
 import numpy as np
-from kivy.graphics import Callback, Color, Rectangle
-from kivy.graphics.opengl import GL_BLEND, glDisable, glEnable
+from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
 from kivy.uix.widget import Widget
+
+from kiosk.ui.blending import opaque
 
 PREVIEW_FPS = 15
 UPRIGHT = (0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0)  # camera rows run top-down, GL's v bottom-up
@@ -47,14 +48,6 @@ def fit_picture(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.cvtColor(part, code)
 
 
-def _blend_off(_instruction) -> None:
-    glDisable(GL_BLEND)
-
-
-def _blend_on(_instruction) -> None:
-    glEnable(GL_BLEND)
-
-
 class CameraPreview(Widget):
     """``frames()`` returns the newest BGR frame or None; ``poll`` shows it if it is new."""
 
@@ -64,11 +57,9 @@ class CameraPreview(Widget):
         self._shown: np.ndarray | None = None
         self.texture: Texture | None = None
         self.uploads = 0
-        with self.canvas:
-            Callback(_blend_off)
+        with self.canvas, opaque():
             Color(1, 1, 1, 1)
             self._rect = Rectangle(pos=self.pos, size=(0, 0))  # nothing until a frame
-            Callback(_blend_on)
         self.bind(pos=self._place, size=self._place)
 
     def poll(self) -> bool:

@@ -21,6 +21,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.linebreak import break_lines
 from kiosk.ui import theme
+from kiosk.ui.blending import opaque
 from kiosk.ui.ink import NO_RULES, TightInk
 from kiosk.ui.theme import Metrics
 
@@ -114,7 +115,7 @@ class BigButton(TightInk, CjkLines, Button):
         super().__init__(text=text, font_size=m.font(role), halign="center",
                          valign="middle", height=max(height or m.big_button, m.touch),
                          **kw, **NO_RULES)
-        with self.canvas:  # a flat fill: Button's rule (a bordered image) is not applied
+        with self.canvas, opaque():  # a flat fill: Button's rule (an image) is not applied
             self._fill_colour = Color()
             self._fill = Rectangle(pos=self.pos, size=self.size)
         self.set_kind(kind)
@@ -156,7 +157,7 @@ class Panel(BoxLayout):
 
     def __init__(self, colour=theme.PANEL, **kw) -> None:
         super().__init__(**kw)
-        with self.canvas.before:
+        with self.canvas.before, opaque(colour):
             Color(*colour)
             self._bg = Rectangle(pos=self.pos, size=self.size)
         self.bind(pos=self._redraw, size=self._redraw)
