@@ -342,9 +342,47 @@ def test_full_collections_run_on_the_frame_after_a_screen_swap_and_not_on_their_
             junk = junk[-1:]
         assert full_passes == []
         ui.tap("Start")  # a screen swap
-        EventLoop.idle()
+        for _ in range(5):  # the swap's own frame repaints: the pass waits for a quiet one
+            EventLoop.idle()
         assert pacer.passes >= 1 and full_passes
     finally:
         gc.callbacks.remove(watch)
         pacer.stop()
     assert gc.get_threshold()[2] < 10**6 and gc.get_freeze_count() == 0
+
+
+def test_the_pass_after_a_swap_waits_for_a_frame_with_nothing_to_repaint(window):
+    import gc
+
+    from kivy.base import EventLoop
+
+    from kiosk.ui.memory import MAX_WAIT_FRAMES, CollectorPacer
+
+    repaint = {"now": True}
+    pacer = CollectorPacer(repaints=lambda: repaint["now"])
+    frames_of_passes: list[int] = []
+    frame = {"n": 0}
+
+    def watch(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            frames_of_passes.append(frame["n"])
+
+    pacer.start()
+    gc.callbacks.append(watch)
+    try:
+        pacer.screen_swapped()
+        for frame["n"] in range(1, 6):  # every frame repaints (a camera, an animation)
+            EventLoop.idle()
+        assert frames_of_passes == []
+        repaint["now"] = False
+        for frame["n"] in range(6, 9):
+            EventLoop.idle()
+        assert len(frames_of_passes) == 1 and frames_of_passes[0] >= 6  # once quiet
+        repaint["now"] = True
+        pacer.screen_swapped()
+        for frame["n"] in range(9, 9 + MAX_WAIT_FRAMES + 3):
+            EventLoop.idle()
+        assert len(frames_of_passes) == 2  # busy throughout: it ran anyway, once
+    finally:
+        gc.callbacks.remove(watch)
+        pacer.stop()
