@@ -29,30 +29,34 @@ SETTLE_FRAMES = 2  # one to render the text, one more for the layout that follow
 class Stage:
     """The slot a screen is shown in; ``show`` swaps a new screen in once it is drawn whole.
 
-    ``drop`` is called on every screen taken off (to stop its clocks and animations),
-    including a staged one that a newer screen replaced before it was shown; ``swapped``
-    after each swap.
+    ``show`` takes how to make the screen, not the screen: it is made on the stage's next
+    tick, so views that come in one frame (a terminal's prompts often do) make one screen,
+    the last. ``drop`` is called on every screen taken off (to stop its clocks and
+    animations), including a staged one that a newer screen replaced before it was shown;
+    ``swapped`` after each swap.
     """
 
     def __init__(self, slot: Layout, drop: Callable[[Widget], None],
                  swapped: Callable[[], None] = lambda: None) -> None:
         self.slot, self.drop, self.swapped = slot, drop, swapped
         self.incoming: Widget | None = None
+        self._make: Callable[[], Widget] | None = None
         self._frames = 0
         self._event = Clock.create_trigger(self._tick, 0, interval=True)
 
     @property
     def pending(self) -> bool:
-        return self.incoming is not None
+        return self.incoming is not None or self._make is not None
 
-    def show(self, screen: Widget) -> None:
-        if self.incoming is not None:
-            self.drop(self.incoming)
-        screen.size, screen.pos = self.slot.size, self.slot.pos  # laid out where it will be
-        self.incoming, self._frames = screen, 0
+    def show(self, make: Callable[[], Widget]) -> None:
+        self._make = make
         self._event()
 
     def _tick(self, _dt: float) -> bool | None:
+        if self._make is not None:
+            make, self._make = self._make, None
+            self._stage(make())
+            return None
         if self.incoming is None:
             return False
         if building(self.incoming):  # parts still to come: built off the window, unseen
@@ -68,6 +72,12 @@ class Stage:
         self.incoming = None
         self.swapped()
         return False
+
+    def _stage(self, screen: Widget) -> None:
+        if self.incoming is not None:
+            self.drop(self.incoming)
+        screen.size, screen.pos = self.slot.size, self.slot.pos  # laid out where it will be
+        self.incoming, self._frames = screen, 0
 
 
 def building(widget: Widget) -> bool:

@@ -123,7 +123,7 @@ class KioskRoot(FloatLayout):
         self.ctx = Ctx(self.m, t, self.tz, view, self.engine, self.ui, self.rerender,
                        self.camera, self.demo_cards)
         self._draw_top_bar()
-        self.stage.show(SCREENS[view.step](self.ctx))
+        self.stage.show(lambda c=self.ctx, make=SCREENS[view.step]: make(c))
         self._draw_overlay()
 
     def building(self) -> bool:

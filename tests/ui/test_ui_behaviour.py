@@ -386,3 +386,31 @@ def test_the_pass_after_a_swap_waits_for_a_frame_with_nothing_to_repaint(window)
     finally:
         gc.callbacks.remove(watch)
         pacer.stop()
+
+
+def test_screens_asked_for_in_one_frame_are_made_once_the_last(window):
+    from kivy.base import EventLoop
+    from kivy.uix.boxlayout import BoxLayout
+    from kivy.uix.widget import Widget
+
+    from kiosk.ui.progressive import SETTLE_FRAMES, Stage
+
+    slot, made, dropped = BoxLayout(), [], []
+    window.add_widget(slot)
+    try:
+        stage = Stage(slot, dropped.append)
+
+        def make(name: str):
+            def build() -> Widget:
+                made.append(name)
+                return Widget()
+            return build
+
+        for prompt in ("insert card", "enter PIN", "processing"):  # one frame's views
+            stage.show(make(prompt))
+        for _ in range(SETTLE_FRAMES + 2):
+            EventLoop.idle()
+        assert made == ["processing"] and len(slot.children) == 1 and not stage.pending
+        assert dropped == []  # nothing staged was thrown away
+    finally:
+        window.remove_widget(slot)
