@@ -29,6 +29,9 @@ RATE = 22050
 TONES = {"read": ((1760, 90),), "rejected": ((330, 110), (0, 60), (330, 110))}
 FLASH_COLOURS = {"read": theme.PRIMARY, "rejected": theme.ERROR_TEXT}
 FLASH_S = 0.45
+# Each step of the fade repaints the whole window, the camera screen included, while the
+# next screen is being built: in steps of a fifteenth of a second (7 repaints, not 27).
+FLASH_FPS = 15
 
 
 def write_tone(path: Path, tones: tuple[tuple[int, int], ...], volume: float = 0.5) -> None:
@@ -125,4 +128,4 @@ class Flash(Widget):
         self.kind = kind
         self.colour.rgb = FLASH_COLOURS[kind][:3]
         self.alpha = 1
-        Animation(alpha=0, duration=FLASH_S, t="in_quad").start(self)
+        Animation(alpha=0, duration=FLASH_S, t="in_quad", step=1 / FLASH_FPS).start(self)

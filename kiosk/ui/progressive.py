@@ -49,6 +49,11 @@ class Stage:
         return self.incoming is not None or self._make is not None
 
     def show(self, make: Callable[[], Widget]) -> None:
+        """The screen on show stops moving (its camera, spinner, animations: ``drop``) for
+        the few frames until the new one replaces it, so they repaint nothing meanwhile."""
+        if not self.pending:
+            for shown in self.slot.children:
+                self.drop(shown)
         self._make = make
         self._event()
 

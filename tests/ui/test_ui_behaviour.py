@@ -197,6 +197,42 @@ def test_the_preview_picture_is_the_centre_of_the_frame_at_the_area_s_size():
     assert tuple(picture[20, 47]) == (255, 0, 0, 255)
 
 
+def test_the_screen_on_show_stops_moving_once_the_next_one_is_on_its_way(make_ui):
+    """Its repaints would land on the frames that build the next screen."""
+    import numpy as np
+
+    from kiosk.ui.camera_view import CameraPreview
+    from kiosk.ui.scan_area import ScanArea
+
+    ui = make_ui()
+    ui.root.camera = lambda: CameraPreview(lambda: np.zeros((72, 128, 3), np.uint8))
+    ui.tap("Start")
+    area = next(w for w in ui.root.walk(restrict=True) if isinstance(w, ScanArea))
+    assert area._event.is_triggered  # the camera screen polls its preview
+    ui.root.rerender()  # a new screen asked for: it is made and staged on coming frames
+    assert area.get_root_window() is not None and not area._event.is_triggered
+
+
+def test_the_read_flash_fades_in_a_few_steps(make_ui):
+    """Every step repaints the whole window while the card's screen is being built."""
+    import time
+
+    from kivy.base import EventLoop
+
+    from kiosk.ui.feedback import FLASH_FPS, FLASH_S
+
+    ui = make_ui()
+    flash, seen = ui.root.flash, []
+    flash.show("read")
+    end = time.monotonic() + FLASH_S + 0.2
+    while time.monotonic() < end:
+        EventLoop.idle()
+        if not seen or seen[-1] != flash.alpha:
+            seen.append(flash.alpha)
+        time.sleep(1 / 120)
+    assert seen[-1] == 0 and len(seen) <= FLASH_S * FLASH_FPS + 3
+
+
 def test_the_read_flash_costs_nothing_once_it_has_faded(make_ui):
     from kivy.base import EventLoop
 
