@@ -7,10 +7,13 @@ path whose length is the distance the card travels while the shutter is open. Be
 video frames the card's displacement can be measured (phase correlation of two small frames);
 the blur length is a fraction of it (the exposure's share of the frame interval, and the hand
 is slowing down), so a few fractions are tried. A Wiener filter along that direction then
-restores QR and Data Matrix modules (5+ px) well enough to decode. Code128 modules (2 px) do
-not come back from a 15+ px smear (swept on the bench videos: no length reads them), but a
-smear of 5-6 px does, once the straightened bars' mean line is restored with a motion length
-from the measured shift: the rescue stage's fixed guesses cover defocus, not that.
+restores QR and Data Matrix modules (5+ px) well enough to decode. Code128 modules (2 px)
+come back from a smear of 5-6 px once the straightened bars' mean line is restored with a
+motion length from the measured shift (the rescue stage's fixed guesses cover defocus, not
+that). A smear of 25+ px erases frequencies inside the band the bars need, and no single
+frame brings them back; but the card is slowing down, so the frame before was smeared longer
+and its erased frequencies lie elsewhere: the two lines, each with the smear length read off
+its own spectrum, are restored together.
 
 Only frames where the card moved a lot and nothing was read pay for this, and every candidate
 is parsed and validated like any other, so a bad guess can cost time but not a wrong read.
@@ -18,20 +21,24 @@ is parsed and validated like any other, so a bad guess can cost time but not a w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from kiosk.scanner.deblur import (
     aligned_band,
+    aligned_exposure,
     bounded_restoration,
+    joint_restoration,
+    line_noise_to_signal,
     restored_lines,
     smear_lengths,
 )
 from kiosk.scanner.decoders import Box, Candidate, ZxingDecoder
 from kiosk.scanner.locate import (
+    LinearRegion,
     bar_band,
     find_linear_barcode,
     region_box,
@@ -57,6 +64,13 @@ _LINEAR_DEFOCUS = 0.5  # px: the lens is focused on the card; a little softness 
 # its length is measured from the line and the bounded restoration is tried.
 LONG_SMEAR_FROM_SHIFT_PX = 30.0
 MIN_MEASURED_SMEAR_PX = 4.0  # shorter smears are read by the share guesses or plain stages
+# The frame before was exposed while the card moved faster: its smear is searched up to this
+# many times this frame's shift across the bars (a hand that at most halved its speed within a
+# frame). Its spectrum decides the length within that reach.
+EARLIER_SMEAR_REACH = 2.0
+# How far (share of the bars' length) the bars found in the frame before may lie from where
+# the measured shift puts them before they are taken for something else.
+_EARLIER_PLACE_TOLERANCE = 0.25
 
 
 @dataclass(frozen=True)
@@ -134,45 +148,60 @@ class MotionRescue:
         self._line_zxing = ZxingDecoder(("code128",), try_rotate=False, try_downscale=False,
                                         name="zxing-cpp/motion-deblurred-line")
 
-    def __call__(self, gray: np.ndarray, shift: Shift) -> list[Candidate]:
-        return self._matrix(gray, shift) or self._linear(gray, shift)
+    def __call__(self, gray: np.ndarray, shift: Shift,
+                 previous: np.ndarray | None = None) -> list[Candidate]:
+        """Codes read off ``gray`` once the smear of ``shift`` is undone.
 
-    def _linear(self, gray: np.ndarray, shift: Shift) -> list[Candidate]:
+        ``previous``: the frame before (grayscale, same size), when there is one: a Code128
+        smeared too far to restore alone is restored from both exposures together.
+        """
+        return self._matrix(gray, shift) or self._linear(gray, shift, previous)
+
+    def _linear(self, gray: np.ndarray, shift: Shift,
+                previous: np.ndarray | None) -> list[Candidate]:
         """Code128: the straightened bars' mean line restored for the motion across them.
 
         Only the motion's component across the bars smears them; along the bars it only
         lengthens them. The bars are looked for as structure smeared along the motion (the
         card's edges along the motion stay sharper and would be taken for bars otherwise).
         Cheap guesses first: Wiener restorations at shares of the measured shift, which read
-        smears of a few bar widths; then the smear length read off the line's own spectrum,
-        and a restoration held to the print's two levels, for smears of 15 px and more.
+        smears of a few bar widths; for smears of 15 px and more the smear length read off the
+        line's own spectrum, then this frame and the one before restored together, then a
+        restoration held to the print's two levels.
         """
-        region = find_linear_barcode(gray, smeared_along=np.degrees(np.arctan2(shift.dy,
-                                                                                shift.dx)))
+        along = float(np.degrees(np.arctan2(shift.dy, shift.dx)))
+        region = find_linear_barcode(gray, smeared_along=along)
         if region is None:
             return []
-        upright = straighten(gray, region)
-        line = aligned_band(upright, bar_band(upright)).mean(axis=0)
+        bars = _bars(gray, region)
         across = np.radians(region.angle_deg)
         smear = abs(shift.dx * np.cos(across) + shift.dy * np.sin(across))
-        scale = straighten_scale(region)
+
+        def earlier() -> _Bars | None:
+            return None if previous is None else _earlier_bars(previous, region, shift, along)
+
         box = region_box(region, gray.shape)
-        for restored in self._restorations(line, scale, smear):
+        for restored in self._restorations(bars, straighten_scale(region), smear, earlier):
             found = self._line_zxing.decode(restored)
             if found:
                 return [Candidate(c.text, c.symbology, c.backend, box) for c in found]
         return []
 
     @staticmethod
-    def _restorations(line: np.ndarray, scale: float, smear: float) -> Iterator[np.ndarray]:
+    def _restorations(bars: _Bars, scale: float, smear: float,
+                      earlier: Callable[[], _Bars | None]) -> Iterator[np.ndarray]:
         """Restored lines to try, cheapest and most likely first; made only when asked for."""
         guesses = tuple((_LINEAR_DEFOCUS, share * smear) for share in LINEAR_SHARES)
-        yield from restored_lines(line, scale, guesses)
+        yield from restored_lines(bars.line, scale, guesses)
         if smear < LONG_SMEAR_FROM_SHIFT_PX:
             return
-        for length in smear_lengths(line, scale, MIN_MEASURED_SMEAR_PX, smear):
+        lengths = smear_lengths(bars.line, scale, MIN_MEASURED_SMEAR_PX, smear)
+        before = earlier()
+        if before is not None:
+            yield from _two_exposures(bars, before, lengths, scale, smear)
+        for length in lengths:
             for nudge in (0.0, -0.25, 0.25):
-                yield bounded_restoration(line, scale, _LINEAR_DEFOCUS, length + nudge)
+                yield bounded_restoration(bars.line, scale, _LINEAR_DEFOCUS, length + nudge)
 
     def _matrix(self, gray: np.ndarray, shift: Shift) -> list[Candidate]:
         half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
@@ -184,6 +213,56 @@ class MotionRescue:
                 back = cv2.invertAffineTransform(to_half)
                 return [_mapped(c, back) for c in found]
         return []
+
+
+@dataclass(frozen=True)
+class _Bars:
+    """One frame's bars, straightened: their mean line and its measured noise."""
+
+    line: np.ndarray
+    noise_to_signal: float
+
+
+def _bars(gray: np.ndarray, region: LinearRegion) -> _Bars:
+    upright = straighten(gray, region)
+    rows = aligned_band(upright, bar_band(upright))
+    return _Bars(rows.mean(axis=0), line_noise_to_signal(rows))
+
+
+def _earlier_bars(previous: np.ndarray, region: LinearRegion, shift: Shift,
+                  along: float) -> _Bars | None:
+    """The same bars in the frame before, drawn at this frame's angle and scale.
+
+    Located again in that frame (its smear differs, so its centre is not simply this one
+    moved back), and only kept where the measured shift says the card was: anything else is
+    other bar-like structure, not this code one exposure earlier.
+    """
+    found = find_linear_barcode(previous, smeared_along=along)
+    if found is None:
+        return None
+    expected = (region.centre[0] - shift.dx, region.centre[1] - shift.dy)
+    off = np.hypot(found.centre[0] - expected[0], found.centre[1] - expected[1])
+    if off > _EARLIER_PLACE_TOLERANCE * region.length_px:
+        return None
+    return _bars(previous, replace(region, centre=found.centre))
+
+
+def _two_exposures(bars: _Bars, before: _Bars, lengths: list[float], scale: float,
+                   smear: float) -> Iterator[np.ndarray]:
+    """This frame's line and the one before restored together, for each pair of smears.
+
+    Each frame's smear length is read off its own line's spectrum: the hand slows down, so the
+    earlier exposure is smeared longer, and its spectral zeros fall elsewhere.
+    """
+    noise = max(bars.noise_to_signal, before.noise_to_signal)
+    earlier_lengths = smear_lengths(before.line, scale, MIN_MEASURED_SMEAR_PX,
+                                    EARLIER_SMEAR_REACH * smear)
+    for then in earlier_lengths:
+        for now in lengths:
+            shifted = aligned_exposure(bars.line, before.line, (now, then), scale,
+                                       _LINEAR_DEFOCUS, noise)
+            yield joint_restoration([bars.line, shifted], [now, then], scale, _LINEAR_DEFOCUS,
+                                    noise)
 
 
 def _turned(picture: np.ndarray, turn_deg: float) -> tuple[np.ndarray, np.ndarray]:

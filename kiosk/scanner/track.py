@@ -10,8 +10,9 @@ validated exactly as on a whole frame: the crop changes where the pipeline looks
 it trusts.
 
 Consecutive frames also tell how fast the card moves. When it moved far since the last frame
-and nothing was read, the smear is undone along the motion (``kiosk.scanner.motion``): a card
-still sliding in is read a frame or two sooner.
+and nothing was read, the smear is undone along the motion (``kiosk.scanner.motion``), with
+the last frame as a second exposure of the same code: a card still sliding in is read a frame
+or two sooner.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class RegionTracker:
         self._box: Box | None = None
         self._since_full = 0
         self._previous: np.ndarray | None = None
+        self._previous_gray: np.ndarray | None = None
         # the motion into the last frame, when it was measured (frames without a read)
         self.last_shift: Shift | None = None
 
@@ -57,17 +59,22 @@ class RegionTracker:
         self._box = None
         self._since_full = 0
         self._previous = None
+        self._previous_gray = None
         self.last_shift = None
 
     def _unsmeared(self, frame: np.ndarray, results: list[Decoded]) -> list[Decoded]:
         """Motion-deblurred reads, only when nothing was read and the card moved far.
 
         The small copy is kept every frame (a fraction of a millisecond); the motion is
-        measured only on frames without a read, so a card held still costs nothing more.
+        measured only on frames without a read, so a card held still costs nothing more. The
+        last grayscale frame is kept too (a reference, or a copy when the frame came in gray
+        and its buffer may be reused): a long smear is undone from two exposures together.
         """
         gray = to_gray(frame)
         current = small_copy(gray)
         previous, self._previous = self._previous, current
+        previous_gray = self._previous_gray
+        self._previous_gray = gray.copy() if gray is frame else gray
         self.last_shift = None
         if any(d.identity for d in results):
             return []
@@ -76,7 +83,7 @@ class RegionTracker:
         self.last_shift = frame_shift(previous, current)
         if not self.last_shift.moving:
             return []
-        return parsed(self._motion_rescue(gray, self.last_shift), results)
+        return parsed(self._motion_rescue(gray, self.last_shift, previous_gray), results)
 
 
 def _located(results: list[Decoded]) -> Box | None:
