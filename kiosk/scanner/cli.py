@@ -19,6 +19,7 @@ from kiosk.scanner.pipeline import DecodePipeline
 
 NOTHING_FOUND = N_("No card barcode found.")
 UNREADABLE_FILE = N_("This file is not a picture or a video that can be opened.")
+NO_SUCH_FILE = N_("There is no such file.")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,7 +41,9 @@ class FileOutcome:
 
 def scan_file(path: Path, pipeline: DecodePipeline) -> FileOutcome:
     """The first card read in a picture or video, else the most telling reason."""
-    image = cv2.imread(str(path)) if path.is_file() else None
+    if not path.is_file():
+        return FileOutcome(path, rejection=Message(NO_SUCH_FILE))
+    image = cv2.imread(str(path))
     frames = [image] if image is not None else _video_frames(path)
     # A still picture has one frame: it cannot be seen twice, so one sighting confirms.
     confirmer = ReadConfirmer(agreeing_reads=1 if image is not None else 2)
@@ -59,8 +62,6 @@ def scan_file(path: Path, pipeline: DecodePipeline) -> FileOutcome:
 
 
 def _video_frames(path: Path):
-    if not path.is_file():
-        return
     capture = cv2.VideoCapture(str(path))
     try:
         while True:
