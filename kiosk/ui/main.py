@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk import config as config_mod
+from kiosk import logs
 from kiosk.flow.view import Step
 from kiosk.paths import data_dir as resolve_data_dir
 from kiosk.ui.kivy_setup import Screen, prepare
@@ -146,9 +147,28 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
 
     scanner.start()
     Clock.schedule_once(lambda _dt: pacer.start(), 1)  # once the first screen is up
+    kiosk_app = KioskApp(make_root, kiosk_mode=not cfg.is_demo)
+    stop_on_signals(kiosk_app.stop)
     try:
-        KioskApp(make_root, kiosk_mode=not cfg.is_demo).run()
+        kiosk_app.run()
     finally:
         scanner.stop()
         runner.shutdown()
+    log.info("ui.stopped")
     return 0
+
+
+def stop_on_signals(stop: Callable[[], None]) -> None:
+    """Ctrl-C and systemd's SIGTERM end the UI's loop on its own thread, so the window,
+    camera and workers close in order (a KeyboardInterrupt raised wherever the loop happened
+    to be left a traceback and skipped none of that only by luck)."""
+    import signal
+
+    from kivy.clock import Clock
+
+    def handler(signum: int, _frame) -> None:
+        logs.event(log, "ui.stopping", signal=signal.Signals(signum).name)
+        Clock.schedule_once(lambda _dt: stop(), 0)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, handler)

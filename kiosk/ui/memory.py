@@ -26,6 +26,8 @@ from collections.abc import Callable
 
 from kivy.clock import Clock
 
+from kiosk import logs
+
 log = logging.getLogger(__name__)
 
 AT_LEAST_EVERY_S = 60.0
@@ -59,7 +61,7 @@ class CollectorPacer:
         young, middle, _ = self._thresholds
         gc.set_threshold(young, middle, NO_AUTOMATIC_FULL_PASS)
         self._floor = Clock.schedule_interval(self._collect, AT_LEAST_EVERY_S)
-        log.info("ui.collector_paced", extra={"frozen_objects": gc.get_freeze_count()})
+        logs.event(log, "ui.collector_paced", frozen_objects=gc.get_freeze_count())
 
     def screen_swapped(self) -> None:
         self._waited = 0
