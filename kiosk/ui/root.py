@@ -20,7 +20,7 @@ from kivy.uix.widget import Widget
 from kiosk.core.messages import Message
 from kiosk.flow.engine import Engine
 from kiosk.flow.view import Step, View
-from kiosk.i18n import LANGUAGES, NATIVE_NAMES, Translator
+from kiosk.i18n import LANGUAGES, NATIVE_NAMES, Translator, load_all_languages
 from kiosk.ui import overlays
 from kiosk.ui.context import Ctx, DemoCard, UiState
 from kiosk.ui.feedback import Feedback, Flash
@@ -85,6 +85,7 @@ class KioskRoot(FloatLayout):
         self.add_widget(self.overlay)
         self.flash = Flash(metrics.px(18))
         self.add_widget(self.flash)
+        load_all_languages()  # before the first screen, not during a renewal
         engine.subscribe(self.show)
 
     # -- observing the engine --------------------------------------------------------
