@@ -71,10 +71,6 @@ class CardInfo:
     def has_phone(self) -> bool:
         return self.phone_masked is not None
 
-    def plan_name(self, lang: str) -> str:
-        """The plan's name in ``lang`` (see ``Plan.name``), for screens that hold the card."""
-        return self.plan.name(lang)
-
     def days_left(self, now: datetime) -> int:
         """Whole days of validity left at ``now`` (0 when expired), counted up like people do."""
         if self.validity_end is None or self.validity_end <= now:

@@ -68,7 +68,7 @@ def test_lookup_maps_the_card(client):
     card = client.lookup(ACTIVE)
     assert card.iccid == ACTIVE
     assert card.plan.id == "travel-plus"
-    assert card.plan_name("en") == "Travel Plus"
+    assert card.plan.name("en") == "Travel Plus"
     assert card.validity_end == WEDNESDAY + timedelta(days=12)
     assert card.balance == Money(15000, "RUB")
     assert (card.allowances.data_mb, card.allowances.voice_min, card.allowances.sms) == (
@@ -80,11 +80,11 @@ def test_lookup_maps_the_card(client):
 def test_the_plan_name_comes_back_in_all_four_languages(client):
     """The operator names the plan in every language; the card keeps them all, not just en."""
     card = client.lookup(ACTIVE)
-    assert {lang: card.plan_name(lang) for lang in ("en", "ru", "zh_Hans", "zh_Hant")} == {
+    assert {lang: card.plan.name(lang) for lang in ("en", "ru", "zh_Hans", "zh_Hant")} == {
         "en": "Travel Plus", "ru": "Турист Плюс", "zh_Hans": "旅行加强套餐",
         "zh_Hant": "旅行加強方案"}
     basic = client.lookup(Iccid.parse(demo.ICCID_EXPIRED))
-    assert (basic.plan.id, basic.plan_name("ru")) == ("travel-basic", "Турист Базовый")
+    assert (basic.plan.id, basic.plan.name("ru")) == ("travel-basic", "Турист Базовый")
 
 
 def test_unknown_card_is_a_status_not_an_error(client):

@@ -21,7 +21,7 @@ def card(plan: Plan) -> CardInfo:
 
 @pytest.mark.parametrize("lang", sorted(NAMES))
 def test_the_plan_reads_in_each_language_it_has(lang):
-    assert card(Plan("travel-plus", NAMES)).plan_name(lang) == NAMES[lang]
+    assert card(Plan("travel-plus", NAMES)).plan.name(lang) == NAMES[lang]
 
 
 @pytest.mark.parametrize(("names", "expected"), [
@@ -45,4 +45,4 @@ def test_plans_offers_and_promotions_fall_back_alike():
 
 
 def test_an_unknown_card_has_no_plan_name():
-    assert card(NO_PLAN).plan_name("en") == ""
+    assert card(NO_PLAN).plan.name("en") == ""

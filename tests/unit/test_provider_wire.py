@@ -39,9 +39,9 @@ def test_the_client_keeps_every_plan_name_and_names_a_bad_one():
         }
         card = client._card(wire.Obj(answer), iccid)
         assert card.plan == demo.PLANS["travel-plus"]
-        assert card.plan_name("zh_Hans") == "旅行加强套餐"
+        assert card.plan.name("zh_Hans") == "旅行加强套餐"
         nameless = answer | {"plan": {"id": "travel-plus", "names": {}}}
-        assert client._card(wire.Obj(nameless), iccid).plan_name("ru") == "travel-plus"
+        assert client._card(wire.Obj(nameless), iccid).plan.name("ru") == "travel-plus"
         garbled = answer | {"plan": {"id": "travel-plus", "names": {"en": "Travel", "ru": 7}}}
         with pytest.raises(wire.WireError) as caught:
             client._card(wire.Obj(garbled), iccid)
