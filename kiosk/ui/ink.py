@@ -51,10 +51,12 @@ class TightInk:
         with self.canvas:
             Color(1, 1, 1, 1)
             self._ink = Rectangle(pos=self.pos, size=(0, 0))
-        self.bind(pos=self._place_ink, size=self._place_ink, texture=self._place_ink)
+        self.bind(pos=self._place_ink, size=self._place_ink)
 
     def texture_update(self, *largs) -> None:
-        """New words can keep the texture's size and object: the lines are measured anew."""
+        """The one place Label sets its texture (to None, then the new one: a binding on it
+        would place the ink twice a render), and new words can keep the texture's size and
+        object, so the lines are measured anew here."""
         super().texture_update(*largs)
         self._place_ink()
 
