@@ -17,6 +17,7 @@ from kiosk.flow.engine import Engine, EngineSettings
 from kiosk.flow.ports import OperatorPort, ReceiptPrinterPort
 from kiosk.flow.recovery import Recovered, recover
 from kiosk.flow.runner import Runner
+from kiosk.journal.lock import DataDirLock
 from kiosk.journal.store import Journal
 from kiosk.payment.port import PaymentPort
 from kiosk.payment.simulator import PaymentSimulator
@@ -119,10 +120,11 @@ def build(
     """Every adapter the configuration names, started. ``pay`` scripts the payment
     simulator's default outcome and ``operator_faults`` the operator simulator's faults
     (specs as ``kiosk provider-sim --fault`` takes them): demo and tests only."""
-    parts: dict = {"closers": [], "simulators": {}}
-    journal = Journal(data_dir / "journal.sqlite")
-    parts["closers"].append(journal.close)
+    lock = DataDirLock(data_dir).acquire()  # DataDirBusy: another kiosk runs on this dir
+    parts: dict = {"closers": [lock.release], "simulators": {}}
     try:
+        journal = Journal(data_dir / "journal.sqlite")
+        parts["closers"].append(journal.close)
         operator = _operator(config, data_dir, parts, operator_faults)
         payments = _payments(config, data_dir, parts, pay, allow_reversal)
         printer = _printer(config, data_dir, parts)

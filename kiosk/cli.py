@@ -49,7 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return 2
-    return int(args.handler(args) or 0)
+    from kiosk.journal.lock import DataDirBusy
+
+    try:
+        return int(args.handler(args) or 0)
+    except DataDirBusy as exc:  # one kiosk per data dir: say who has it, change nothing
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

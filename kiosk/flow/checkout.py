@@ -37,6 +37,9 @@ from kiosk.payment.port import (
 log = logging.getLogger(__name__)
 
 _UNSETTLED = (PaymentOutcome.UNKNOWN, PaymentOutcome.IN_PROGRESS)
+_STEP_OF = {"reversal": "payment.reverse", "refund": "payment.refund"}
+_RETURN_STEPS = {step: kind for kind, step in _STEP_OF.items()}
+_RETURNED = {"reversal": TxState.REVERSED, "refund": TxState.REFUNDED}
 _NOTHING_TAKEN = {
     PaymentOutcome.DECLINED: TxState.DECLINED,
     PaymentOutcome.CANCELLED: TxState.CANCELLED,
@@ -127,6 +130,7 @@ class Checkout:
         except Exception as exc:  # a broken adapter: the request may have gone out
             logs.event(log, "payment.error", logging.WARNING, tx=tx.tx_id, error=repr(exc))
             result = PaymentResult(tx.tx_id, PaymentOutcome.UNKNOWN, amount, tx.method)
+        crash_point("after_authorise_returned")
         return self._payment_result(tx, result, "payment.authorise")
 
     def _payment_result(self, tx: Transaction, result: PaymentResult, step: str) -> Transaction:
@@ -159,6 +163,7 @@ class Checkout:
                 self.journal.note(tx.tx_id, "payment.query", error=repr(exc))
                 self.sleep(delay)
                 continue
+            crash_point("after_payment_query_returned")
             if result.outcome not in _UNSETTLED:
                 return self._payment_result(tx, result, "payment.query")
             self.journal.note(tx.tx_id, "payment.query", outcome=result.outcome)
@@ -181,10 +186,13 @@ class Checkout:
                 tx.tx_id, Iccid.parse(tx.iccid), tx.offer_id, self._amount(tx),
                 tx.verification_token, tx.promotion_id,
             )
+            crash_point("after_renewal_returned")
         except RenewalOutcomeUnknown:
+            crash_point("after_renewal_returned")
             return self.journal.result(tx.tx_id, "renewal.create", TxState.RENEWAL_PENDING,
                                        outcome="unknown")
         except OperatorError as exc:
+            crash_point("after_renewal_returned")
             if exc.category is Category.TRANSIENT:
                 return self.journal.result(tx.tx_id, "renewal.create", TxState.RENEWAL_PENDING,
                                            outcome="unknown", error=exc.code)
@@ -221,6 +229,7 @@ class Checkout:
                 self.journal.note(tx.tx_id, "renewal.lookup", error=exc.code)
                 self.sleep(delay)
                 continue
+            crash_point("after_renewal_lookup_returned")
             if result is None and not resent:
                 # The operator never saw it: the same id again is safe (idempotent).
                 resent = True
@@ -253,31 +262,78 @@ class Checkout:
                                    outcome=receipt, detail=detail)
 
     def _return_money(self, tx: Transaction, print_receipts: bool) -> Transaction:
-        tx = self.journal.intent(tx.tx_id, "payment.reverse", TxState.RETURN_PENDING)
-        crash_point("after_reversal_intent")
-        try:
-            reversal = self.payment.reverse(tx.tx_id)
-        except Exception as exc:
-            self.journal.note(tx.tx_id, "payment.reverse", error=repr(exc))
-            reversal = None
-        if reversal is not None and reversal.outcome is ReturnOutcome.DONE:
+        """Reverse, else refund: never both. Every return attempted before (a crash may have
+        lost its answer) is asked about by its reference before another is attempted."""
+        for kind, reference in self._earlier_returns(tx.tx_id):
+            answer = self._ask_return(tx, kind, reference)
+            if answer is ReturnOutcome.DONE:
+                return self._returned(tx, _RETURNED[kind], kind, reference, print_receipts)
+            if answer is not ReturnOutcome.NOT_FOUND:
+                return self._manual(tx, "return_unresolved", kind=kind)
+        answer = self._attempt_return(tx, "reversal", None)
+        if answer is ReturnOutcome.DONE:
             return self._returned(tx, TxState.REVERSED, "reversal", None, print_receipts)
+        if answer is ReturnOutcome.UNKNOWN:
+            return self._manual(tx, "return_unresolved", kind="reversal")
         refund_ref = f"{tx.tx_id}-R"
-        tx = self.journal.intent(tx.tx_id, "payment.refund", TxState.RETURN_PENDING,
-                                 refund_reference=refund_ref)
         for delay in self.retry.delays():
-            try:
-                refund = self.payment.refund(tx.tx_id, self._amount(tx), refund_ref)
-            except Exception as exc:
-                self.journal.note(tx.tx_id, "payment.refund", error=repr(exc))
-                self.sleep(delay)
-                continue
-            if refund.outcome is ReturnOutcome.DONE:
+            answer = self._attempt_return(tx, "refund", refund_ref)
+            if answer is ReturnOutcome.DONE:
                 return self._returned(tx, TxState.REFUNDED, "refund", refund_ref, print_receipts)
-            if refund.outcome is ReturnOutcome.REFUSED:
+            if answer is not ReturnOutcome.NOT_FOUND:  # refused, or nobody can tell
                 break
             self.sleep(delay)
         return self._manual(tx, "return_failed")
+
+    def _earlier_returns(self, tx_id: str) -> list[tuple[str, str | None]]:
+        """(kind, refund reference) of every return this transaction's journal says was
+        about to be attempted, oldest first."""
+        seen: list[tuple[str, str | None]] = []
+        for event in self.journal.events(tx_id):
+            kind = _RETURN_STEPS.get(event["step"])
+            if kind and event["kind"] == "intent":
+                attempt = (kind, event["data"].get("refund_reference"))
+                if attempt not in seen:
+                    seen.append(attempt)
+        return seen
+
+    def _attempt_return(self, tx: Transaction, kind: str, reference: str | None) -> ReturnOutcome:
+        """One reversal or refund, journaled before and after. An answer that did not come
+        is asked for (``_ask_return``): DONE, NOT_FOUND (nothing went back) or UNKNOWN."""
+        step = _STEP_OF[kind]
+        self.journal.intent(tx.tx_id, step, TxState.RETURN_PENDING, refund_reference=reference)
+        crash_point("after_reversal_intent" if kind == "reversal" else "after_refund_intent")
+        try:
+            if kind == "reversal":
+                result = self.payment.reverse(tx.tx_id)
+            else:
+                result = self.payment.refund(tx.tx_id, self._amount(tx), reference or "")
+            outcome, reason = result.outcome, result.reason
+        except Exception as exc:
+            outcome, reason = ReturnOutcome.UNKNOWN, repr(exc)
+        crash_point(f"after_{kind}_returned")
+        self.journal.result(tx.tx_id, step, TxState.RETURN_PENDING, outcome=outcome,
+                            reason=reason)
+        if outcome is ReturnOutcome.UNKNOWN:
+            return self._ask_return(tx, kind, reference)
+        return ReturnOutcome.NOT_FOUND if outcome is ReturnOutcome.REFUSED else outcome
+
+    def _ask_return(self, tx: Transaction, kind: str, reference: str | None) -> ReturnOutcome:
+        """What the terminal knows of one earlier return, asked until it says."""
+        for delay in self.retry.delays():
+            try:
+                answer = self.payment.query_return(tx.tx_id, kind, reference).outcome
+            except Exception as exc:
+                self.journal.note(tx.tx_id, "payment.return_query", kind=kind, error=repr(exc))
+                self.sleep(delay)
+                continue
+            crash_point("after_return_query_returned")
+            self.journal.note(tx.tx_id, "payment.return_query", kind=kind,
+                              refund_reference=reference, outcome=answer)
+            if answer in (ReturnOutcome.DONE, ReturnOutcome.NOT_FOUND):
+                return answer
+            self.sleep(delay)
+        return ReturnOutcome.UNKNOWN
 
     def _returned(self, tx, state, kind, reference, print_receipts) -> Transaction:
         tx = self.journal.result(tx.tx_id, f"payment.{kind}", state,

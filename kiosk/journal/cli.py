@@ -27,9 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from kiosk.journal.export import export_csv
+    from kiosk.journal.lock import DataDirLock
     from kiosk.journal.store import Journal
 
-    journal = Journal(resolve_data_dir(args.data_dir) / "journal.sqlite")
+    data_dir = resolve_data_dir(args.data_dir)
+    lock = DataDirLock(data_dir).acquire()  # not beside a running kiosk: its rows move
+    journal = Journal(data_dir / "journal.sqlite")
     try:
         if args.out:
             with args.out.open("w", newline="", encoding="utf-8") as out:
@@ -39,6 +42,7 @@ def run_export(args: argparse.Namespace) -> int:
             export_csv(journal, sys.stdout)
     finally:
         journal.close()
+        lock.release()
     return 0
 
 

@@ -30,6 +30,7 @@ class ReturnOutcome(StrEnum):
     DONE = "done"
     REFUSED = "refused"  # e.g. a reversal after the terminal's day was closed
     UNKNOWN = "unknown"
+    NOT_FOUND = "not_found"  # query_return only: the terminal has no such return
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class PaymentResult:
     terminal_id: str | None = None
     slip_lines: tuple[str, ...] = ()
     reason: str | None = None  # decline or failure code from the terminal
+    returned: str | None = None  # recent() only: "reversal" or "refund" when money went back
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,17 @@ class PaymentPort(Protocol):
 
     def refund(self, reference: str, amount: Money, refund_reference: str) -> ReturnResult:
         """Return money as a separate credit, idempotent on ``refund_reference``."""
+
+    def query_return(
+        self, reference: str, kind: str, refund_reference: str | None = None
+    ) -> ReturnResult:
+        """The terminal's own record of a return already attempted (``kind`` "reversal" or
+        "refund"): DONE when the money went back, NOT_FOUND when it did not. Asked before
+        any new attempt, so a return whose answer was lost is never made twice."""
+
+    def recent(self, limit: int = 200) -> list[PaymentResult]:
+        """The terminal's newest transactions, newest first: start-up checks them against
+        the journal, so a charge the journal lost is found before the next customer."""
 
     def end_of_day(self) -> EndOfDay: ...
 

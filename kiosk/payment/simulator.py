@@ -10,11 +10,13 @@ the truth the recovery tests check against.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -47,7 +49,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS charges (
     reference TEXT PRIMARY KEY, amount_minor INTEGER NOT NULL, currency TEXT NOT NULL,
     status TEXT NOT NULL, auth_code TEXT, rrn TEXT, pending_queries INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, owner_pid INTEGER);
 CREATE TABLE IF NOT EXISTS refunds (
     refund_reference TEXT PRIMARY KEY, reference TEXT NOT NULL, amount_minor INTEGER NOT NULL,
     currency TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -119,17 +121,38 @@ class PaymentSimulator:
         finally:
             db.close()
 
-    def _record(self, reference: str, amount: Money, status: str, pending: int = 0) -> tuple:
+    def _begin(self, reference: str, amount: Money) -> None:
+        """The terminal knows of a transaction from its first moment, as a real one does:
+        a query while the customer is still at the terminal answers "in progress"."""
         stamp = self._now().isoformat()
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO charges VALUES (?,?,?,'in_progress',NULL,NULL,0,?,?,?)",
+                (reference, amount.minor, amount.currency, stamp, stamp, os.getpid()),
+            )
+
+    def _record(self, reference: str, status: str, pending: int = 0) -> None:
         digits = str(int(hashlib.sha256(reference.encode()).hexdigest(), 16))
         auth, rrn = (digits[:6], digits[6:18]) if status == "approved" else (None, None)
         with self._db() as db:
             db.execute(
-                "INSERT INTO charges VALUES (?,?,?,?,?,?,?,?,?)",
-                (reference, amount.minor, amount.currency, status, auth, rrn, pending,
-                 stamp, stamp),
+                "UPDATE charges SET status=?, auth_code=?, rrn=?, pending_queries=?, "
+                "updated_at=?, owner_pid=NULL WHERE reference=?",
+                (status, auth, rrn, pending, self._now().isoformat(), reference),
             )
-        return auth, rrn
+
+    def _abandoned(self, row: sqlite3.Row) -> bool:
+        """An in-progress transaction whose kiosk process died: a real terminal times it out
+        and takes nothing; this one does the same when next asked."""
+        if row["status"] != "in_progress" or row["owner_pid"] is None:
+            return False
+        try:
+            os.kill(row["owner_pid"], 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
 
     def _row(self, reference: str) -> sqlite3.Row | None:
         with self._db() as db:
@@ -159,17 +182,18 @@ class PaymentSimulator:
         if outcome in (Script.TIMEOUT_BEFORE_SEND, Script.BUSY):
             reason = "busy" if outcome is Script.BUSY else "no_answer"
             return self._result(reference, amount, PaymentOutcome.NOT_SENT, reason=reason)
+        self._begin(reference, amount)
         on_prompt(prompt(_FIRST_PROMPT.get(self.method, "present_card")))
         if self._customer_walked_away(reference) or outcome is Script.CANCEL:
-            self._record(reference, amount, "cancelled")
+            self._record(reference, "cancelled")
             return self._result(reference, amount, PaymentOutcome.CANCELLED, reason="cancelled")
         on_prompt(prompt("enter_pin"))
         on_prompt(prompt("processing"))
         if outcome is Script.DECLINE:
-            self._record(reference, amount, "declined")
+            self._record(reference, "declined")
             return self._result(reference, amount, PaymentOutcome.DECLINED, reason="51")
         pending = self.pending_queries if outcome is Script.TIMEOUT_AFTER_SEND else 0
-        self._record(reference, amount, "approved", pending)
+        self._record(reference, "approved", pending)
         if outcome in (Script.TIMEOUT_AFTER_SEND, Script.APPROVE_THEN_LOST):
             return self._result(reference, amount, PaymentOutcome.UNKNOWN, reason="no_answer")
         on_prompt(prompt("remove_card"))
@@ -194,6 +218,12 @@ class PaymentSimulator:
         row = self._row(reference)
         if row is None:
             return PaymentResult(reference, PaymentOutcome.NOT_FOUND, Money(0, "XXX"), self.method)
+        if self._abandoned(row):
+            self._record(reference, "cancelled")
+            row = self._row(reference)
+        if row["status"] == "in_progress":
+            amount = Money(row["amount_minor"], row["currency"])
+            return self._result(reference, amount, PaymentOutcome.IN_PROGRESS)
         if row["pending_queries"] > 0:
             with self._db() as db:
                 db.execute(
@@ -206,7 +236,7 @@ class PaymentSimulator:
 
     def reverse(self, reference: str) -> ReturnResult:
         row = self._row(reference)
-        if row is None or row["status"] in ("declined", "cancelled"):
+        if row is None or row["status"] in ("declined", "cancelled", "in_progress"):
             return ReturnResult(reference, ReturnOutcome.REFUSED, "reversal", reason="no_charge")
         if row["status"] == "reversed":
             return ReturnResult(reference, ReturnOutcome.DONE, "reversal")
@@ -230,6 +260,37 @@ class PaymentSimulator:
                  self._now().isoformat()),
             )
         return ReturnResult(reference, ReturnOutcome.DONE, "refund", refund_reference)
+
+    def query_return(
+        self, reference: str, kind: str, refund_reference: str | None = None
+    ) -> ReturnResult:
+        if kind == "reversal":
+            row = self._row(reference)
+            done = row is not None and row["status"] == "reversed"
+        else:
+            with self._db() as db:
+                done = db.execute("SELECT 1 FROM refunds WHERE refund_reference=? AND "
+                                  "reference=?", (refund_reference, reference)).fetchone()
+        outcome = ReturnOutcome.DONE if done else ReturnOutcome.NOT_FOUND
+        return ReturnResult(reference, outcome, kind, refund_reference)
+
+    def recent(self, limit: int = 200) -> list[PaymentResult]:
+        with self._db() as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute("SELECT * FROM charges ORDER BY created_at DESC, reference LIMIT ?",
+                              (limit,)).fetchall()
+            refunded = {r[0] for r in db.execute("SELECT reference FROM refunds")}
+        results = []
+        for row in rows:
+            if row["status"] == "in_progress":
+                amount = Money(row["amount_minor"], row["currency"])
+                results.append(self._result(row["reference"], amount, PaymentOutcome.IN_PROGRESS))
+                continue
+            result = self._from_row(row)
+            returned = "reversal" if row["status"] == "reversed" else (
+                "refund" if row["reference"] in refunded else None)
+            results.append(replace(result, returned=returned))
+        return results
 
     def end_of_day(self) -> EndOfDay:
         charges = self.ledger()
