@@ -91,11 +91,12 @@ def _operator(config: Config, data_dir: Path, kiosk: dict, faults: tuple) -> Ope
     return client
 
 
-def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reversal: bool):
+def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reversal: bool,
+              card_wait_s: float):
     ledger = data_dir / "payment-sim" / "ledger.sqlite"
     ports = {
         PaymentMethod(m): PaymentSimulator(ledger, PaymentMethod(m), default=pay or "approve",
-                                           allow_reversal=reversal)
+                                           allow_reversal=reversal, wait_for_card_s=card_wait_s)
         for m in config["payment.methods"]
     }
     kiosk["simulators"]["payment"] = next(iter(ports.values()))
@@ -116,6 +117,7 @@ def build(
     pay: str | None = None,
     operator_faults: tuple = (),
     allow_reversal: bool = True,
+    card_wait_s: float = 0.0,
 ) -> Kiosk:
     """Every adapter the configuration names, started. ``pay`` scripts the payment
     simulator's default outcome and ``operator_faults`` the operator simulator's faults
@@ -126,7 +128,7 @@ def build(
         journal = Journal(data_dir / "journal.sqlite")
         parts["closers"].append(journal.close)
         operator = _operator(config, data_dir, parts, operator_faults)
-        payments = _payments(config, data_dir, parts, pay, allow_reversal)
+        payments = _payments(config, data_dir, parts, pay, allow_reversal, card_wait_s)
         printer = _printer(config, data_dir, parts)
     except BaseException:
         for closer in reversed(parts["closers"]):

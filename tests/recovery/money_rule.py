@@ -6,13 +6,14 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.journal.reconcile import charges_from_rows, reconcile
+from kiosk.journal.reconcile import Violation, charges_from_rows, reconcile
 from kiosk.journal.store import Journal
 from kiosk.payment.simulator import PaymentSimulator
 from kiosk.provider.sim_store import SimStore
 
 
-def check(data_dir: Path) -> list[str]:
+def check(data_dir: Path) -> list[Violation]:
+    """Every violation of the money rule in ``data_dir``, by kind (empty: the rule holds)."""
     ledger_path = data_dir / "payment-sim" / "ledger.sqlite"
     rows = PaymentSimulator(ledger_path).ledger() if ledger_path.exists() else []
     store = SimStore(data_dir / "operator-sim", datetime.now(UTC))

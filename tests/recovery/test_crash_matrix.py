@@ -1,55 +1,80 @@
-"""Kill a real kiosk process at every fault point with every payment outcome, restart it,
-recover, and check the money rule against the terminal's and the operator's own ledgers."""
-
-import os
-import signal
-import subprocess
-import sys
+"""Kill a real kiosk process right after every external call of every scenario, and kill
+recovery itself the same way, then check the money rule against the terminal's and the
+operator's own ledgers. The points come from a traced run of each scenario, so a new call
+in the checkout is covered without anyone adding it here."""
 
 import pytest
 
-from kiosk.faults import STEPS
-from kiosk.payment.simulator import Script
+from tests.recovery.harness import SCENARIOS, final_line, killed, kiosk, trace
 from tests.recovery.money_rule import check
 
 pytestmark = pytest.mark.slow
 
-OUTCOMES = [s.value for s in Script]
+
+_TRACES: dict = {}  # each scenario is traced once per test session
 
 
-def kiosk(data_dir, *args, crash_at=None, timeout=60):
-    env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir)}
-    env.pop("KIOSK_CRASH_AT", None)
-    if crash_at:
-        env["KIOSK_CRASH_AT"] = crash_at
-    return subprocess.run([sys.executable, "-m", "kiosk.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=timeout)
+def marks_of(scenario, tmp_path_factory):
+    if scenario.name not in _TRACES:
+        data = tmp_path_factory.mktemp(f"trace-{scenario.name}")
+        _TRACES[scenario.name] = trace(data, "demo", "--headless", *scenario.args)
+    return _TRACES[scenario.name]
 
 
-def final_line(proc):
-    lines = proc.stdout.strip().splitlines()
-    return lines[-1] if lines else ""
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+def test_a_kill_after_any_external_call_keeps_the_money_rule(scenario, tmp_path_factory):
+    marks = marks_of(scenario, tmp_path_factory)
+    assert marks, "the scenario passes no fault point"
+    failures = {}
+    for mark in marks:
+        data = tmp_path_factory.mktemp("crash")
+        first = kiosk(data, "demo", "--headless", *scenario.args, crash_at=mark)
+        assert killed(first), f"{mark}: not reached ({final_line(first)}) {first.stderr}"
+        second = kiosk(data, "recover")
+        assert second.returncode in (0, 1), second.stderr
+        assert final_line(second).startswith("recovered: ")
+        found = check(data)
+        if found:
+            failures[mark] = [str(v) for v in found]
+    assert failures == {}
 
 
-@pytest.mark.parametrize("outcome", OUTCOMES)
-@pytest.mark.parametrize("step", sorted(STEPS))
-def test_crash_then_recover_keeps_the_money_rule(tmp_path, step, outcome):
-    extra = ["--operator-fault", "renewal_failed"] if step == "after_reversal_intent" else []
-    first = kiosk(tmp_path, "demo", "--headless", "--pay", outcome, *extra, crash_at=step)
-    crashed = first.returncode == -signal.SIGKILL
-    if not crashed:
-        assert first.returncode == 0, first.stderr
-        assert final_line(first).startswith("final: ")
-    second = kiosk(tmp_path, "recover")
-    assert second.returncode in (0, 1), second.stderr
-    assert second.stdout.strip().splitlines()[-1].startswith("recovered: ")
-    assert check(tmp_path) == []
-    if crashed:
-        assert "manual_review" not in second.stdout, second.stdout
+@pytest.mark.parametrize("scenario", [s for s in SCENARIOS if s.name in (
+    "renewal_failed_refunded", "renewal_failed_reversed", "approve_then_lost",
+    "renewal_answer_lost", "timeout_after_send")], ids=lambda s: s.name)
+def test_a_kill_during_recovery_keeps_the_money_rule(scenario, tmp_path_factory):
+    """The kiosk dies at its first external call's return, then recovery dies at each point
+    it passes in turn; the recovery after that still ends with the money rule whole."""
+    marks = marks_of(scenario, tmp_path_factory)
+    crash_at = next(m for m in marks if m.startswith(("after_authorise_returned",
+                                                       "after_renewal_returned")))
+    probe = tmp_path_factory.mktemp("probe")
+    assert killed(kiosk(probe, "demo", "--headless", *scenario.args, crash_at=crash_at))
+    recovery_marks = _recover_trace(probe)
+    assert recovery_marks
+    failures = {}
+    for mark in recovery_marks:
+        data = tmp_path_factory.mktemp("crash-recovery")
+        assert killed(kiosk(data, "demo", "--headless", *scenario.args, crash_at=crash_at))
+        assert killed(kiosk(data, "recover", crash_at=mark)), mark
+        last = kiosk(data, "recover")
+        assert last.returncode in (0, 1), last.stderr
+        found = check(data)
+        if found:
+            failures[mark] = [str(v) for v in found]
+    assert failures == {}
+
+
+def _recover_trace(data):
+    path = data.with_suffix(".recover-trace")
+    proc = kiosk(data, "recover", trace=path)
+    assert proc.returncode in (0, 1), proc.stderr
+    return path.read_text().split()
 
 
 def test_fault_point_is_really_reached(tmp_path):
     proc = kiosk(tmp_path, "demo", "--headless", crash_at="after_payment_approved")
-    assert proc.returncode == -signal.SIGKILL
+    assert killed(proc)
     recovered = kiosk(tmp_path, "recover")
     assert "payment_pending -> done" in recovered.stdout
+    assert check(tmp_path) == []
