@@ -1,0 +1,47 @@
+"""The terminal simulator as a second process sees it: through its own SQLite ledger."""
+
+from __future__ import annotations
+
+import threading
+
+from kiosk.core.money import Money
+from kiosk.payment.port import PaymentOutcome, ReturnOutcome
+from kiosk.payment.simulator import PaymentSimulator
+
+AMOUNT = Money(70000, "RUB")
+
+
+def test_a_transaction_waiting_for_the_card_is_in_progress_to_a_query(tmp_path):
+    """An in-progress answer is never "not found": that read as cancelled closed a sale
+    whose customer was about to pay."""
+    ledger = tmp_path / "ledger.sqlite"
+    terminal = PaymentSimulator(ledger, wait_for_card_s=120)
+    other = PaymentSimulator(ledger)
+    asked = threading.Event()
+    results = []
+    worker = threading.Thread(target=lambda: results.append(
+        terminal.authorise("tx-1", AMOUNT, lambda _p: asked.set())))
+    worker.start()
+    try:
+        assert asked.wait(60)
+        assert other.query("tx-1").outcome is PaymentOutcome.IN_PROGRESS
+        assert other.reverse("tx-1").outcome is ReturnOutcome.REFUSED
+    finally:
+        terminal.abort("tx-1")
+        worker.join(60)
+    assert results[0].outcome is PaymentOutcome.CANCELLED
+    assert other.query("tx-1").outcome is PaymentOutcome.CANCELLED
+
+
+def test_returns_are_found_by_their_references(tmp_path):
+    terminal = PaymentSimulator(tmp_path / "ledger.sqlite", allow_reversal=False)
+    terminal.authorise("tx-1", AMOUNT, lambda _p: None)
+    assert terminal.query_return("tx-1", "reversal").outcome is ReturnOutcome.NOT_FOUND
+    assert terminal.reverse("tx-1").outcome is ReturnOutcome.REFUSED
+    assert terminal.query_return("tx-1", "reversal").outcome is ReturnOutcome.NOT_FOUND
+    assert terminal.query_return("tx-1", "refund", "tx-1-R").outcome is ReturnOutcome.NOT_FOUND
+    assert terminal.refund("tx-1", AMOUNT, "tx-1-R").outcome is ReturnOutcome.DONE
+    assert terminal.query_return("tx-1", "refund", "tx-1-R").outcome is ReturnOutcome.DONE
+    assert terminal.query_return("tx-1", "refund", "tx-1-X").outcome is ReturnOutcome.NOT_FOUND
+    [recent] = terminal.recent()
+    assert (recent.outcome, recent.returned) == (PaymentOutcome.APPROVED, "refund")
