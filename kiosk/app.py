@@ -6,12 +6,14 @@ keeping its state under the data directory so a restart (or a crash test) finds 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from kiosk.config import Config
 from kiosk.core.sale import KioskIdentity, PaymentMethod
+from kiosk.flow.audit import audit
 from kiosk.flow.checkout import Checkout, Retry
 from kiosk.flow.engine import Engine, EngineSettings
 from kiosk.flow.ports import OperatorPort, ReceiptPrinterPort
@@ -21,6 +23,8 @@ from kiosk.journal.lock import DataDirLock
 from kiosk.journal.store import Journal
 from kiosk.payment.port import PaymentPort
 from kiosk.payment.simulator import PaymentSimulator
+
+AUDIT_DAYS = 7  # how far back start-up compares the devices' records with the journal
 
 
 @dataclass
@@ -54,12 +58,19 @@ class Kiosk:
             refuse_sale_without_printer=c["printer.refuse_sale_when_unavailable"],
             default_language=c["kiosk.default_language"],
             e_receipt_base_url=c["kiosk.e_receipt_base_url"],
+            stop_on_review=c["kiosk.out_of_service_on_review"],
         )
         return Engine(settings, self.operator, self.payments, self.printer, self.journal,
                       self._checkout, runner)
 
     def recover(self) -> list[Recovered]:
-        return recover(self.journal, self.checkout_for)
+        """Settle what the journal left unfinished, then audit it against the devices'
+        own records: what it does not account for waits for an engineer (findings)."""
+        settled = recover(self.journal, self.checkout_for)
+        ports = {id(port): port for port in self.payments.values()}  # one terminal, many methods
+        since = datetime.now(UTC) - timedelta(days=AUDIT_DAYS)
+        audit(self.journal, ports.values(), self.operator, since)
+        return settled
 
     def close(self) -> None:
         for closer in reversed(self._closers):

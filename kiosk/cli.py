@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "kiosk.config_cli",
     "kiosk.demo",
     "kiosk.journal.cli",
+    "kiosk.journal.review_cli",
     "kiosk.ui.screenshots",
     "printers.cli",
     "kiosk.provider.cli",

@@ -72,6 +72,9 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "support_contact": Field(str, "+7 800 000-00-00"),
         "operator_name": Field(str, "Russia Travel Card"),
         "e_receipt_base_url": Field(str, "https://receipts.example/r/", check=_url),
+        # Start-up found money the journal cannot account for: stop selling until an
+        # engineer has looked (``kiosk review``).
+        "out_of_service_on_review": Field(bool, True),
     },
     "operator": {
         "backend": Field(str, "simulator", choices=("simulator", "http")),

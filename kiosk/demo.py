@@ -149,6 +149,8 @@ def headless(kiosk, iccid: str, offer_id: str | None, lang: str, out: TextIO) ->
 
 
 def _final(view: View) -> str:
+    if view.step is Step.ATTRACT and view.out_of_service:
+        return "out_of_service"
     if view.step is Step.PROBLEM and view.problem:
         return view.problem.code
     if view.result:

@@ -104,6 +104,7 @@ class EngineSettings:
     default_language: str = "en"
     e_receipt_base_url: str = "https://receipts.example/r/"
     service_check_s: int = 30  # how often an idle kiosk asks its devices if it can sell
+    stop_on_review: bool = True  # out of service while start-up findings wait for an engineer
 
 
 class NotJournaled(Exception):
@@ -137,6 +138,7 @@ class Engine:
         self._printer_ok = True
         self._checking = False
         self._service_checked_at: datetime | None = None
+        self._awaiting_review = self._open_findings()
         self._reset(settings.default_language)
 
     # -- observation -------------------------------------------------------------------
@@ -226,7 +228,15 @@ class Engine:
 
     def _probe_devices(self) -> tuple[tuple[PaymentMethod, ...], bool]:
         methods = tuple(m for m in self.settings.methods if _answers(self.payments[m]))
+        self._awaiting_review = self._open_findings()
         return methods, self._printer_ready()
+
+    def _open_findings(self) -> bool:
+        """Whether money the journal could not account for still waits for an engineer."""
+        try:
+            return self.settings.stop_on_review and bool(self.journal.findings())
+        except Exception:
+            return True  # a journal that cannot be read cannot promise the money rule
 
     def _service_known(self, outcome: Outcome) -> None:
         self._checking = False
@@ -247,7 +257,7 @@ class Engine:
         return not self._printer_ok and self.settings.refuse_sale_without_printer
 
     def _out_of_service(self) -> bool:
-        return not self._available or self._printer_blocks_sale()
+        return not self._available or self._printer_blocks_sale() or self._awaiting_review
 
     def set_language(self, language: str) -> None:
         self.touch()

@@ -8,6 +8,7 @@ engine can tell a customer's mistake from a network hiccup from a broken kiosk.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from kiosk.core.card import CardInfo
@@ -73,6 +74,10 @@ class OperatorPort(Protocol):
 
     def cancel_renewal(self, transaction_id: str, reason: str) -> RenewalResult:
         """Undo an applied renewal whose payment had to be returned. Idempotent."""
+
+    def renewals_since(self, since: datetime) -> list[RenewalResult]:
+        """Every renewal this kiosk created since ``since``, as the operator recorded it:
+        start-up compares them with the journal, so a renewal it lost is found."""
 
 
 @dataclass(frozen=True)

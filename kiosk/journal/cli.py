@@ -53,13 +53,17 @@ def run_recover(args: argparse.Namespace) -> int:
     kiosk = app.build(cfg, resolve_data_dir(args.data_dir))
     try:
         settled = kiosk.recover()
+        findings = kiosk.journal.findings()
     finally:
         kiosk.close()
     for line in settled:
         note = f" ({line.note})" if line.note else ""
         print(f"{line.tx_id}: {line.before} -> {line.after}{note}")
+    for finding in findings:
+        print(f"finding {finding['id']}: {finding['source']} {finding['reference']}: "
+              f"{finding['detail']}")
     print(f"recovered: {len(settled)}")
-    return 1 if any(line.after == "manual_review" for line in settled) else 0
+    return 1 if findings or any(line.after == "manual_review" for line in settled) else 0
 
 
 def run_faults(args: argparse.Namespace) -> int:

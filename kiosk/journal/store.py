@@ -58,6 +58,16 @@ CREATE TABLE IF NOT EXISTS events (
     state TEXT NOT NULL,
     data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS findings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    source TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    resolved_at TEXT,
+    resolution TEXT,
+    UNIQUE (source, reference)
+);
 CREATE TRIGGER IF NOT EXISTS events_append_only_u BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_append_only_d BEFORE DELETE ON events
@@ -80,13 +90,33 @@ class Journal:
         self._now = now
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
+        self.set_aside: Path | None = None  # where a journal that failed its check was kept
+        try:
+            self._db = self._connect(path)
+        except sqlite3.DatabaseError as exc:
+            self.set_aside = _set_aside(path, now())
+            self._db = self._connect(path)
+            self.add_finding("journal", self.set_aside.name,
+                             f"failed SQLite's integrity check ({exc}); kept aside unchanged")
         self._salt = self._meta_salt()
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        """Open and check the file; a damaged one raises ``sqlite3.DatabaseError``."""
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            db.row_factory = sqlite3.Row
+            verdict = [row[0] for row in db.execute("PRAGMA quick_check")]
+            if verdict != ["ok"]:
+                raise sqlite3.DatabaseError("; ".join(verdict[:3]))
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.executescript(_SCHEMA)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         self._db.close()
@@ -179,6 +209,32 @@ class Journal:
              json.dumps(data, default=str, sort_keys=True)),
         )
 
+    # -- manual review -----------------------------------------------------------------
+
+    def add_finding(self, source: str, reference: str, detail: str) -> bool:
+        """Something the journal did not know (a charge, a renewal, a damaged file): it waits
+        for an engineer. False when the same finding is already recorded."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO findings (at, source, reference, detail) VALUES (?,?,?,?)",
+                (self._now().isoformat(), source, reference, detail),
+            )
+            return cursor.rowcount == 1
+
+    def findings(self, open_only: bool = True) -> list[dict[str, Any]]:
+        where = "WHERE resolved_at IS NULL" if open_only else ""
+        with self._lock:
+            rows = self._db.execute(f"SELECT * FROM findings {where} ORDER BY id").fetchall()
+        return [dict(r) for r in rows]
+
+    def resolve_finding(self, finding_id: int, resolution: str) -> None:
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE findings SET resolved_at=?, resolution=? WHERE id=? AND resolved_at "
+                "IS NULL", (self._now().isoformat(), resolution, finding_id))
+            if cursor.rowcount != 1:
+                raise JournalError(f"no open finding {finding_id}")
+
     # -- reading -----------------------------------------------------------------------
 
     def get(self, tx_id: str) -> Transaction:
@@ -251,3 +307,19 @@ class Journal:
         values["created_at"] = datetime.fromisoformat(values["created_at"])
         values["updated_at"] = datetime.fromisoformat(values["updated_at"])
         return Transaction(**values)
+
+
+def _set_aside(path: Path, now: datetime) -> Path:
+    """Move a damaged journal and its WAL out of the way, unchanged, for an engineer (and
+    perhaps a recovery tool) to read; the kiosk starts a new one and never writes the old."""
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.stem}.damaged-{stamp}-{n}{path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{path}{suffix}")
+        if part.exists():
+            part.rename(Path(f"{aside}{suffix}"))
+    return aside
