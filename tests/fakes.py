@@ -67,6 +67,9 @@ class FakeOperator:
     def cancel_renewal(self, transaction_id, reason):
         raise NotImplementedError
 
+    def renewals_since(self, since):
+        return list(self.renewals.values())
+
 
 class RecordingPrinter:
     def __init__(self, works: bool = True) -> None:

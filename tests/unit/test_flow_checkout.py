@@ -151,3 +151,64 @@ def test_same_reference_is_never_charged_twice(terminal):
     terminal.authorise("r1", Money(100, "RUB"), lambda _p: None)
     with pytest.raises(ValueError):
         terminal.authorise("r1", Money(100, "RUB"), lambda _p: None)
+
+
+class FlakyReturns(PaymentSimulator):
+    """The real simulator, but a reversal's answer is lost after the terminal acted on it
+    (``lose_reversal``), or every question about a return goes unanswered."""
+
+    lose_reversal = False
+    deaf = False
+
+    def reverse(self, reference):
+        result = super().reverse(reference)
+        if self.lose_reversal:
+            raise TimeoutError("no answer from the terminal")
+        return result
+
+    def query_return(self, reference, kind, refund_reference=None):
+        if self.deaf:
+            raise TimeoutError("no answer from the terminal")
+        return super().query_return(reference, kind, refund_reference)
+
+
+def test_a_lost_reversal_answer_is_asked_for_before_any_refund(journal, tmp_path):
+    terminal = FlakyReturns(tmp_path / "t.sqlite")
+    terminal.lose_reversal = True
+    tx, _, _, _ = run(journal, terminal, FakeOperator(demo_card(ICCID), "fail"))
+    assert tx.state is TxState.REVERSED
+    [charge] = terminal.ledger()
+    assert (charge["status"], charge["refunds"]) == ("reversed", [])
+    asked = [e["data"] for e in journal.events("tx-1") if e["step"] == "payment.return_query"]
+    assert asked == [{"kind": "reversal", "refund_reference": None, "outcome": "done"}]
+
+
+def test_a_return_nobody_can_confirm_goes_to_staff_not_to_a_second_return(journal, tmp_path):
+    terminal = FlakyReturns(tmp_path / "t.sqlite", allow_reversal=False)
+    terminal.lose_reversal = terminal.deaf = True
+    tx, _, _, _ = run(journal, terminal, FakeOperator(demo_card(ICCID), "fail"))
+    assert (tx.state, tx.note) == (TxState.MANUAL_REVIEW, "return_unresolved")
+    [charge] = terminal.ledger()
+    assert (charge["status"], charge["refunds"]) == ("approved", [])  # no refund on a guess
+
+
+def test_a_second_drive_asks_about_every_earlier_return_first(journal, tmp_path):
+    """As recovery after a crash: the refund went through, its answer was never journaled;
+    driving again finds it by its reference and makes no other return."""
+    terminal = PaymentSimulator(tmp_path / "t.sqlite", allow_reversal=False)
+    checkout = Checkout(journal, terminal, FakeOperator(demo_card(ICCID), "fail"),
+                        RecordingPrinter(), IDENTITY, retry=Retry(attempts=2),
+                        sleep=lambda _s: None, now=lambda: NOW)
+    new_tx(journal)
+    journal.intent("tx-1", "payment.authorise", TxState.PAYMENT_PENDING)
+    terminal.authorise("tx-1", Money(70000, "RUB"), lambda _p: None)
+    journal.result("tx-1", "payment.authorise", TxState.PAID, outcome="approved")
+    journal.intent("tx-1", "payment.reverse", TxState.RETURN_PENDING)
+    journal.result("tx-1", "payment.reverse", TxState.RETURN_PENDING, outcome="refused")
+    journal.intent("tx-1", "payment.refund", TxState.RETURN_PENDING, refund_reference="tx-1-R")
+    terminal.refund("tx-1", Money(70000, "RUB"), "tx-1-R")  # then the kiosk died
+    terminal.allow_reversal = True  # a new day: a reversal would now be accepted
+    tx = checkout.drive("tx-1", print_receipts=False)
+    assert tx.state is TxState.REFUNDED
+    [charge] = terminal.ledger()
+    assert (charge["status"], len(charge["refunds"])) == ("approved", 1)

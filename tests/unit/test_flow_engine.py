@@ -252,3 +252,20 @@ def test_a_journal_that_cannot_be_written_stops_the_sale_before_the_terminal(kit
     engine.submit_code("123456")
     assert engine.view.problem.code == "kiosk_fault"
     assert terminal.ledger() == []
+
+
+def test_an_open_finding_keeps_the_kiosk_out_of_service_until_resolved(kit):
+    engine, _, _, _, journal, clock, _ = kit
+    journal.add_finding("terminal", "lost-1", "approved 700.00 RUB, unknown to the journal")
+    clock.now += timedelta(seconds=31)
+    engine.tick()
+    assert engine.view.step is Step.ATTRACT and engine.view.out_of_service
+    engine.identify(ICCID)
+    assert engine.view.step is Step.ATTRACT
+    [finding] = journal.findings()
+    journal.resolve_finding(finding["id"], "refunded at the bank, ref 881")
+    clock.now += timedelta(seconds=31)
+    engine.tick()
+    assert not engine.view.out_of_service
+    engine.identify(ICCID)
+    assert engine.view.step is Step.CARD
