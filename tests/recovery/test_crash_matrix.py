@@ -50,7 +50,7 @@ def test_a_kill_during_recovery_keeps_the_money_rule(scenario, tmp_path_factory)
                                                        "after_renewal_returned")))
     probe = tmp_path_factory.mktemp("probe")
     assert killed(kiosk(probe, "demo", "--headless", *scenario.args, crash_at=crash_at))
-    recovery_marks = _recover_trace(probe)
+    recovery_marks = trace(probe, "recover")
     assert recovery_marks
     failures = {}
     for mark in recovery_marks:
@@ -63,13 +63,6 @@ def test_a_kill_during_recovery_keeps_the_money_rule(scenario, tmp_path_factory)
         if found:
             failures[mark] = [str(v) for v in found]
     assert failures == {}
-
-
-def _recover_trace(data):
-    path = data.with_suffix(".recover-trace")
-    proc = kiosk(data, "recover", trace=path)
-    assert proc.returncode in (0, 1), proc.stderr
-    return path.read_text().split()
 
 
 def test_fault_point_is_really_reached(tmp_path):
