@@ -22,7 +22,7 @@ WEEK = Offer("val-7", OfferKind.VALIDITY, Money(70000, "RUB"), validity_days=7)
 class FakeOperator:
     def __init__(self, card: CardInfo, behaviour: str = "apply") -> None:
         self.card = card
-        self.behaviour = behaviour  # apply | fail | lost | unreachable | pending
+        self.behaviour = behaviour  # apply | fail | lost | unreachable | pending | unheard
         self.renewals: dict[str, RenewalResult] = {}
         self.creates: list[str] = []
         self.code = "123456"
@@ -48,6 +48,8 @@ class FakeOperator:
             return self.renewals[transaction_id]
         if self.behaviour == "unreachable":
             raise OperatorError("unreachable", "down", Category.TRANSIENT)
+        if self.behaviour == "unheard":  # redirected elsewhere: the operator never got it
+            raise RenewalOutcomeUnknown(transaction_id)
         status = RenewalStatus.FAILED if self.behaviour == "fail" else RenewalStatus.APPLIED
         result = RenewalResult(transaction_id, status, offer_id,
                                reason_code="plan_closed" if status is RenewalStatus.FAILED

@@ -40,6 +40,7 @@ _UNSETTLED = (PaymentOutcome.UNKNOWN, PaymentOutcome.IN_PROGRESS)
 _STEP_OF = {"reversal": "payment.reverse", "refund": "payment.refund"}
 _RETURN_STEPS = {step: kind for kind, step in _STEP_OF.items()}
 _RETURNED = {"reversal": TxState.REVERSED, "refund": TxState.REFUNDED}
+_UNSEEN_MEANS_NOT_RECEIVED = 2  # lookups after the resend that found no such renewal
 _NOTHING_TAKEN = {
     PaymentOutcome.DECLINED: TxState.DECLINED,
     PaymentOutcome.CANCELLED: TxState.CANCELLED,
@@ -221,7 +222,12 @@ class Checkout:
                                    outcome="failed", reason=reason)
 
     def _resolve_renewal(self, tx: Transaction) -> Transaction:
+        """Ask the operator by our id. Never seen: send once more under the same id (it is
+        idempotent). Still never seen after that, twice: the operator did not get it (a
+        redirect, a proxy that answered for it), so the renewal failed and the money goes
+        back; the operator's own word, not a guess, settles it."""
         resent = False
+        unseen = 0
         for delay in self.retry.delays():
             try:
                 result = self.operator.get_renewal(tx.tx_id)
@@ -238,6 +244,11 @@ class Checkout:
                     return tx
             elif result is not None and result.is_final:
                 return self._renewal_result(tx, result, "renewal.lookup")
+            elif result is None:
+                unseen += 1
+                self.journal.note(tx.tx_id, "renewal.lookup", outcome="not_found")
+                if unseen >= _UNSEEN_MEANS_NOT_RECEIVED:
+                    return self._renewal_failed(tx, "renewal_not_received")
             else:
                 self.journal.note(tx.tx_id, "renewal.lookup", outcome="pending")
             self.sleep(delay)

@@ -42,12 +42,14 @@ def new_tx(journal, tx_id="tx-1") -> Transaction:
     return journal.create(tx)
 
 
-def run(journal, terminal, operator=None, printer=None, script=Script.APPROVE, **kw):
+def run(journal, terminal, operator=None, printer=None, script=Script.APPROVE,
+        retry_attempts=3, **kw):
     terminal.script("tx-1", script)
     operator = operator or FakeOperator(demo_card(ICCID))
     printer = printer or RecordingPrinter()
     checkout = Checkout(journal, terminal, operator, printer, IDENTITY,
-                        retry=Retry(attempts=3), sleep=lambda _s: None, now=lambda: NOW)
+                        retry=Retry(attempts=retry_attempts), sleep=lambda _s: None,
+                        now=lambda: NOW)
     new_tx(journal)
     prompts = []
     tx = checkout.drive("tx-1", prompts.append, **kw)
@@ -212,3 +214,16 @@ def test_a_second_drive_asks_about_every_earlier_return_first(journal, tmp_path)
     assert tx.state is TxState.REFUNDED
     [charge] = terminal.ledger()
     assert (charge["status"], len(charge["refunds"])) == ("approved", 1)
+
+
+def test_a_renewal_the_operator_never_received_is_returned_not_kept(journal, terminal):
+    """Every create answered by someone else (a redirect): read back, sent once more under
+    the same id, read back twice more as never seen; the money goes back."""
+    tx, operator, _, _ = run(journal, terminal, FakeOperator(demo_card(ICCID), "unheard"),
+                             retry_attempts=6)
+    assert tx.state is TxState.REVERSED
+    assert operator.creates == ["tx-1", "tx-1"]
+    assert charged(terminal) == {"tx-1": "reversed"}
+    lookups = [e["data"].get("outcome") for e in journal.events("tx-1")
+               if e["step"] == "renewal.lookup"]
+    assert lookups == ["not_found", "not_found"]
