@@ -120,7 +120,8 @@ def build(
     simulator's default outcome and ``operator_faults`` the operator simulator's faults
     (specs as ``kiosk provider-sim --fault`` takes them): demo and tests only."""
     parts: dict = {"closers": [], "simulators": {}}
-    journal = Journal(data_dir / "journal.sqlite")
+    journal = Journal(data_dir / "journal.sqlite",
+                      hash_key=config["journal.iccid_hash_key"].encode() or None)
     parts["closers"].append(journal.close)
     try:
         operator = _operator(config, data_dir, parts, operator_faults)
