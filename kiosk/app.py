@@ -136,7 +136,8 @@ def build(
     lock = DataDirLock(data_dir).acquire()  # DataDirBusy: another kiosk runs on this dir
     parts: dict = {"closers": [lock.release], "simulators": {}}
     try:
-        journal = Journal(data_dir / "journal.sqlite")
+        journal = Journal(data_dir / "journal.sqlite",
+                          hash_key=config["journal.iccid_hash_key"].encode() or None)
         parts["closers"].append(journal.close)
         operator = _operator(config, data_dir, parts, operator_faults)
         payments = _payments(config, data_dir, parts, pay, allow_reversal, card_wait_s)

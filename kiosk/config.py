@@ -123,7 +123,17 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "lockout_attempts": Field(int, 5, min=1, max=20),
         "lockout_minutes": Field(int, 5, min=1, max=1440),
     },
+    "journal": {
+        # the key of iccid_hash (kiosk.journal.hash_key); empty: a key file in the data dir
+        "iccid_hash_key": Field(str, "", check=lambda v: _hash_key(v)),
+    },
 }
+
+
+def _hash_key(value: str) -> str | None:
+    if value and len(value.encode()) < 32:
+        return "must be at least 32 characters of random secret (or empty: a key file)"
+    return None
 
 _METHODS = ("card", "sbp_qr", "alipay", "wechat", "cash")
 

@@ -3,7 +3,9 @@
 WAL with synchronous=FULL, so a committed write survives a power cut. Each step is one SQLite
 transaction that appends the event and moves the row's state together: the journal can never
 say a thing happened without saying when and why. Full identifiers are kept only while a sale
-is unfinished (recovery may need to send the renewal); a final state wipes them.
+is unfinished (recovery may need to send the renewal); a final state wipes them. What stays is
+``iccid_hash``, keyed by a key kept outside this file (``kiosk.journal.hash_key`` says what
+that protects against and what not).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -21,7 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk import logs
 from kiosk.core.transaction import FINAL_STATES, ReceiptState, Transaction, TxState
+from kiosk.journal.hash_key import KEY_FILE, HashKey
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -85,7 +91,10 @@ class JournalError(Exception):
 class Journal:
     """Thread-safe: engine workers and recovery write through one serialised connection."""
 
-    def __init__(self, path: Path, now: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    def __init__(self, path: Path, now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 hash_key: bytes | None = None):
+        """``hash_key``: the configuration's key for ``iccid_hash``; without it, the data
+        directory's key file (made on first use)."""
         self.path = path
         self._now = now
         self._lock = threading.Lock()
@@ -98,7 +107,8 @@ class Journal:
             self._db = self._connect(path)
             self.add_finding("journal", self.set_aside.name,
                              f"failed SQLite's integrity check ({exc}); kept aside unchanged")
-        self._salt = self._meta_salt()
+        self._hash_key = HashKey(path.parent / KEY_FILE, hash_key)
+        self._move_salt_out()
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
@@ -132,18 +142,25 @@ class Journal:
                 raise
             self._db.execute("COMMIT")
 
-    def _meta_salt(self) -> bytes:
+    def _move_salt_out(self) -> None:
+        """Journals made before the key moved out kept it in ``meta``, beside the hashes it
+        protects: it goes to the key file, then is erased from the file (secure_delete, and the
+        WAL checkpointed and truncated, so no old page still holds it)."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key='iccid_salt'").fetchone()
+        if row is None:
+            return
+        if not self._hash_key.adopt(bytes.fromhex(row["value"])):
+            logs.event(log, "journal.hash_key_replaced", logging.WARNING,
+                       detail="older rows' iccid_hash no longer matches a card")
+        self._db.execute("PRAGMA secure_delete=ON")
         with self._write() as db:
-            row = db.execute("SELECT value FROM meta WHERE key='iccid_salt'").fetchone()
-            if row is None:
-                salt = secrets.token_hex(16)
-                db.execute("INSERT INTO meta VALUES ('iccid_salt', ?)", (salt,))
-                return bytes.fromhex(salt)
-            return bytes.fromhex(row["value"])
+            db.execute("DELETE FROM meta WHERE key='iccid_salt'")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def hash_iccid(self, iccid: str) -> str:
         """Keyed hash: lets the journal match a card again without storing its number."""
-        return hmac.new(self._salt, iccid.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._hash_key.get(), iccid.encode(), hashlib.sha256).hexdigest()
 
     # -- writing -----------------------------------------------------------------------
 
