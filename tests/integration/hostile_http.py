@@ -8,6 +8,7 @@ without timing anything.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -38,6 +39,7 @@ class HostileServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self._conns: list[socket.socket] = []
         self._accepting = threading.Thread(target=self._accept, daemon=True)
 
     def __enter__(self) -> HostileServer:
@@ -47,6 +49,9 @@ class HostileServer:
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
         self._accepting.join(10)
+        for conn in self._conns:  # a client may keep its connection idle in a pool
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
         for thread in self._threads:
             thread.join(10)
         self._listener.close()
@@ -57,6 +62,7 @@ class HostileServer:
                 conn, _ = self._listener.accept()
             except TimeoutError:
                 continue
+            self._conns.append(conn)
             thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
             self._threads.append(thread)
             thread.start()

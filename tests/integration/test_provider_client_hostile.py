@@ -29,7 +29,8 @@ MB = 1024 * 1024
 
 def client(url: str, kiosk_id: str = demo.DEMO_KIOSK_ID, **options) -> OperatorClient:
     options.setdefault("sleep", lambda _s: None)
-    options.setdefault("read_timeout_s", 5.0)
+    options.setdefault("connect_timeout_s", 1.0)
+    options.setdefault("read_timeout_s", 2.0)
     return OperatorClient(url, kiosk_id, demo.DEMO_KIOSK_KEY, **options)
 
 
@@ -134,9 +135,12 @@ def test_a_trickled_create_ends_unknown_at_the_deadline(head_at_once):
     clock = Lockstep()
     whole = json_answer(201, renewal("tx-1"))
     server = trickling(clock, whole, head_at_once)
-    with server, client(server.url, deadline_s=5.0, monotonic=clock) as c:
-        with pytest.raises(RenewalOutcomeUnknown) as caught:
-            create(c)
+    with (
+        server,
+        client(server.url, deadline_s=5.0, monotonic=clock) as c,
+        pytest.raises(RenewalOutcomeUnknown) as caught,
+    ):
+        create(c)
     assert caught.value.__cause__.details["reason"] == "deadline"
     assert clock.bytes < len(whole) // 2  # it gave up long before the answer was complete
     assert clock() <= 5.0 + 2 * 0.5  # and within a byte or two of its deadline
@@ -147,9 +151,12 @@ def test_a_trickled_read_ends_unreachable_at_the_deadline(head_at_once):
     clock = Lockstep()
     whole = json_answer(200, renewal("tx-1"))
     server = trickling(clock, whole, head_at_once)
-    with server, client(server.url, deadline_s=5.0, monotonic=clock) as c:
-        with pytest.raises(OperatorError) as caught:
-            c.get_renewal("tx-1")
+    with (
+        server,
+        client(server.url, deadline_s=5.0, monotonic=clock) as c,
+        pytest.raises(OperatorError) as caught,
+    ):
+        c.get_renewal("tx-1")
     assert (caught.value.code, caught.value.category) == (
         "operator_unreachable", Category.TRANSIENT)
     assert caught.value.details["reason"] == "deadline"
@@ -213,9 +220,8 @@ def flood(declare_length: bool) -> tuple[HostileServer, threading.Event]:
 @pytest.mark.parametrize("declare_length", [True, False], ids=["content-length", "unsized"])
 def test_a_huge_answer_is_refused_without_reading_it(declare_length):
     server, done = flood(declare_length)
-    with server, client(server.url, attempts=1) as c:
-        with pytest.raises(OperatorError) as caught:
-            c.get_renewal("tx-1")
+    with server, client(server.url, attempts=1) as c, pytest.raises(OperatorError) as caught:
+        c.get_renewal("tx-1")
         assert done.wait(60)
     assert caught.value.code == "operator_bad_answer"
     assert "1 MB" in caught.value.details["reason"] or "cap" in caught.value.details["reason"]
@@ -225,9 +231,8 @@ def test_a_huge_answer_is_refused_without_reading_it(declare_length):
 
 def test_a_huge_answer_to_a_create_is_unknown():
     server, done = flood(declare_length=False)
-    with server, client(server.url, attempts=1) as c:
-        with pytest.raises(RenewalOutcomeUnknown):
-            create(c)
+    with server, client(server.url, attempts=1) as c, pytest.raises(RenewalOutcomeUnknown):
+        create(c)
         assert done.wait(60)
     assert server.sent < 16 * MB, server.sent
 
@@ -254,32 +259,44 @@ def hostile(body: bytes, status: int = 200) -> HostileServer:
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_BODIES))
 def test_a_hostile_read_answer_is_a_bad_answer(name):
-    with hostile(HOSTILE_BODIES[name]) as server, client(server.url) as c:
-        with pytest.raises(OperatorError) as caught:
-            c.get_renewal("tx-1")
+    with (
+        hostile(HOSTILE_BODIES[name]) as server,
+        client(server.url) as c,
+        pytest.raises(OperatorError) as caught,
+    ):
+        c.get_renewal("tx-1")
     assert caught.value.code == "operator_bad_answer", caught.value
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_BODIES))
 def test_a_hostile_create_answer_is_unknown(name):
-    with hostile(HOSTILE_BODIES[name], status=201) as server, client(server.url) as c:
-        with pytest.raises(RenewalOutcomeUnknown):
-            create(c)
+    with (
+        hostile(HOSTILE_BODIES[name], status=201) as server,
+        client(server.url) as c,
+        pytest.raises(RenewalOutcomeUnknown),
+    ):
+        create(c)
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_BODIES))
 def test_a_hostile_error_envelope_is_a_bad_answer(name):
-    with hostile(HOSTILE_BODIES[name], status=400) as server, client(server.url) as c:
-        with pytest.raises(OperatorError) as caught:
-            c.get_renewal("tx-1")
+    with (
+        hostile(HOSTILE_BODIES[name], status=400) as server,
+        client(server.url) as c,
+        pytest.raises(OperatorError) as caught,
+    ):
+        c.get_renewal("tx-1")
     assert caught.value.code == "operator_bad_answer", caught.value
 
 
 def test_duplicate_keys_are_refused_not_last_one_wins():
     """The first "status" says failed, the last applied: the client believes neither."""
-    with hostile(HOSTILE_BODIES["duplicate key"]) as server, client(server.url) as c:
-        with pytest.raises(OperatorError) as caught:
-            c.get_renewal("tx-1")
+    with (
+        hostile(HOSTILE_BODIES["duplicate key"]) as server,
+        client(server.url) as c,
+        pytest.raises(OperatorError) as caught,
+    ):
+        c.get_renewal("tx-1")
     assert "duplicate" in caught.value.details["reason"]
 
 
@@ -359,7 +376,7 @@ def test_429_on_the_idempotent_create_waits_and_sends_the_same_id_again():
 
 def test_429_past_the_deadline_gives_up_at_once_as_transient():
     t = FakeTime()
-    server = busy_then(json_answer(200, renewal("tx-1")), "120")
+    server = busy_then(json_answer(200, renewal("tx-1")), "120", times=2)
     with server, client(server.url, deadline_s=12.0, **t.options()) as c:
         with pytest.raises(OperatorError) as read:
             c.get_renewal("tx-1")
@@ -374,8 +391,11 @@ def test_429_past_the_deadline_gives_up_at_once_as_transient():
 def test_429_with_a_hostile_retry_after_is_still_a_typed_error():
     t = FakeTime()
     server = busy_then(json_answer(200, renewal("tx-1")), "9" * 5000, times=9)
-    with server, client(server.url, deadline_s=12.0, **t.options()) as c:
-        with pytest.raises(OperatorError) as caught:
-            c.get_renewal("tx-1")
+    with (
+        server,
+        client(server.url, deadline_s=12.0, **t.options()) as c,
+        pytest.raises(OperatorError) as caught,
+    ):
+        c.get_renewal("tx-1")
     assert caught.value.category is Category.TRANSIENT
     assert t.sleeps == []
