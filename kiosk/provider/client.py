@@ -413,7 +413,7 @@ class OperatorClient:
                 len(declared) > 12 or int(declared) > self.max_answer_bytes):
             raise _Oversize
         parts, size = [], 0
-        for chunk in response.raw.stream(_CHUNK, decode_content=False):
+        for chunk in response.iter_content(_CHUNK):  # nothing to decode: encodings refused
             deadline.wait_s()
             size += len(chunk)
             if size > self.max_answer_bytes:
