@@ -82,6 +82,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "kiosk_key": Field(str, "", secret=True),
         "connect_timeout_s": Field((int, float), 3.0, min=0.1, max=60),
         "read_timeout_s": Field((int, float), 10.0, min=0.1, max=120),
+        # One call, all attempts and reads; None: connect + read + DEADLINE_MARGIN_S.
+        "deadline_s": Field((int, float), None, min=1, max=600),
         "verify_tls": Field(bool, True),
         "ca_bundle": Field(str, ""),
     },
@@ -136,6 +138,7 @@ def _hash_key(value: str) -> str | None:
     return None
 
 _METHODS = ("card", "sbp_qr", "alipay", "wechat", "cash")
+DEADLINE_MARGIN_S = 3.0
 
 
 def _methods(value: list) -> str | None:
@@ -235,7 +238,19 @@ def _cross_checks(values: dict, raw: Mapping[str, Any], where: str) -> list[str]
                 problems.append(f"{where}: {section_name}.{key}: missing secret")
     if values["operator"]["backend"] == "http" and not values["operator"]["url"]:
         problems.append(f"{where}: operator.url: required when operator.backend is http")
+    problems.extend(_operator_deadline(values["operator"], where))
     return problems
+
+
+def _operator_deadline(operator: dict[str, Any], where: str) -> list[str]:
+    """The call deadline must leave room for one whole attempt; unset, it is derived."""
+    floor = float(operator["connect_timeout_s"] + operator["read_timeout_s"])
+    if operator["deadline_s"] is None:
+        operator["deadline_s"] = floor + DEADLINE_MARGIN_S
+    elif operator["deadline_s"] <= floor:
+        return [f"{where}: operator.deadline_s: must be above connect_timeout_s + "
+                f"read_timeout_s ({floor}); got {operator['deadline_s']}"]
+    return []
 
 
 def load(path: Path | None) -> Config:

@@ -6,6 +6,12 @@ create (idempotent by our transaction id) and the cancel (idempotent too). A cre
 answer never arrived raises ``RenewalOutcomeUnknown``: the engine reads it back by the same
 id, and no second renewal is ever created under a new one. Every answer is checked field by
 field (``kiosk.provider.wire``); whatever is wrong becomes an ``OperatorError`` that names it.
+
+A client that moves money believes only the host it was configured for: redirects are never
+followed (a 3xx is an operational error, and a create that got one is unknown). Every call
+has one overall deadline across its attempts and reads (``kiosk.provider.deadline``), every
+answer is streamed and refused past ``max_answer_bytes``, JSON is read strictly
+(``kiosk.provider.strict_json``), and nothing that fails below the client escapes it untyped.
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from kiosk import __version__
 from kiosk.config import Config
@@ -32,15 +37,20 @@ from kiosk.core.phone import Phone
 from kiosk.core.renewal import OtpChallenge, OtpVerification, RenewalResult
 from kiosk.flow.ports import OfferCatalog, OperatorError, RenewalOutcomeUnknown
 from kiosk.logs import event, redact_text
-from kiosk.provider import wire
-from kiosk.provider.client_messages import BAD_ANSWER, UNREACHABLE, message_for
+from kiosk.provider import strict_json, wire
+from kiosk.provider.client_messages import BAD_ANSWER, BY_CATEGORY, UNREACHABLE, message_for
+from kiosk.provider.deadline import BoundedAdapter, Deadline, attempt
 from kiosk.provider.demo_data import DEMO_KIOSK_KEY
+from kiosk.provider.retry_after import retry_after_s
 from kiosk.provider.signing import sign_headers
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 # Names the client sets itself; an operator detail of that name is dropped, not let clash.
 _RESERVED = {"code", "message", "category", "http_status", "operator_message"}
+MAX_ANSWER_BYTES = 1024 * 1024
+DEADLINE_MARGIN_S = 3.0  # the default deadline: connect + read timeouts and this
+_CHUNK = 64 * 1024
 
 
 class _SigningAuth(requests.auth.AuthBase):
@@ -62,10 +72,17 @@ class _SigningAuth(requests.auth.AuthBase):
 
 @dataclass
 class _Failed(Exception):
-    """One attempt failed in a way a retry may cure; ``maybe_sent``: the operator may have acted."""
+    """One attempt failed; ``maybe_sent``: the operator may have acted; ``final``: a retry
+    cannot cure it; ``retry_after``: how long the operator asked us to wait (seconds)."""
 
     error: OperatorError
     maybe_sent: bool
+    final: bool = False
+    retry_after: float | None = None
+
+
+class _Oversize(Exception):
+    """The answer is larger than the client reads."""
 
 
 def bad_answer(
@@ -76,12 +93,25 @@ def bad_answer(
     )
 
 
-def _not_sent(exc: requests.RequestException) -> bool:
-    """True when the request surely never reached the operator (no connection was made)."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, NewConnectionError | ConnectTimeoutError)
+def unreachable(reason: str) -> OperatorError:
+    return OperatorError("operator_unreachable", Message(UNREACHABLE), Category.TRANSIENT,
+                         reason=reason)
+
+
+def redirected(status: int) -> OperatorError:
+    return OperatorError("operator_redirected", Message(BY_CATEGORY[Category.OPERATIONAL]),
+                         Category.OPERATIONAL, http_status=status,
+                         reason=f"HTTP {status}: the client follows no redirect")
+
+
+def request_invalid(exc: Exception) -> OperatorError:
+    """The request could not even be put on the wire (a header no HTTP can carry, say)."""
+    return OperatorError("operator_request_invalid", Message(BY_CATEGORY[Category.OPERATIONAL]),
+                         Category.OPERATIONAL, reason=type(exc).__name__)
+
+
+# Failures of the network itself; anything else raised before a byte went out is our request.
+_NETWORK = (requests.ConnectionError, requests.Timeout, OSError)
 
 
 class OperatorClient:
@@ -99,22 +129,38 @@ class OperatorClient:
         verify: bool | str = True,
         attempts: int = 3,
         backoff_s: float = 0.25,
+        deadline_s: float | None = None,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``clock`` is wall time (signatures, HTTP dates); ``monotonic`` times the deadline."""
         if attempts < 1:
             raise ValueError("attempts must be at least 1")
+        if deadline_s is None:
+            deadline_s = connect_timeout_s + read_timeout_s + DEADLINE_MARGIN_S
+        if not deadline_s > connect_timeout_s + read_timeout_s:
+            raise ValueError(f"deadline_s ({deadline_s}) must be above connect + read timeouts "
+                             f"({connect_timeout_s + read_timeout_s})")
         self.base_url = base_url.rstrip("/")
         self.currency = currency
         self.timeout = (connect_timeout_s, read_timeout_s)
+        self.deadline_s = deadline_s
+        self.max_answer_bytes = max_answer_bytes
         self.attempts = attempts
         self.backoff_s = backoff_s
         self._sleep = sleep
+        self._clock = clock
+        self._monotonic = monotonic
         self.session = requests.Session()
+        self.session.mount("http://", BoundedAdapter())
+        self.session.mount("https://", BoundedAdapter())
         self.session.verify = verify
         self.session.auth = _SigningAuth(kiosk_id, kiosk_key, clock)
         self.session.headers.update(
-            {"Accept": "application/json", "User-Agent": f"travel-card-kiosk/{__version__}"}
+            {"Accept": "application/json", "Accept-Encoding": "identity",
+             "User-Agent": f"travel-card-kiosk/{__version__}"}
         )
 
     @classmethod
@@ -138,7 +184,9 @@ class OperatorClient:
         return cls(
             url, config["kiosk.id"], key, currency=config["kiosk.currency"],
             connect_timeout_s=float(section["connect_timeout_s"]),
-            read_timeout_s=float(section["read_timeout_s"]), verify=verify, **options,
+            read_timeout_s=float(section["read_timeout_s"]),
+            deadline_s=float(section["deadline_s"]),
+            verify=verify, **options,
         )
 
     def close(self) -> None:
@@ -195,9 +243,10 @@ class OperatorClient:
             return self._call("POST", "/v1/renewals", body,
                               lambda obj: self._renewal(obj, transaction_id, amount),
                               retry=True, unknown_outcome=transaction_id)
-        except RenewalOutcomeUnknown:
+        except RenewalOutcomeUnknown as exc:
+            cause = exc.__cause__
             event(log, "operator.renewal_outcome_unknown", level=logging.WARNING,
-                  tx=transaction_id)
+                  tx=transaction_id, cause=getattr(cause, "code", None))
             raise
 
     def get_renewal(self, transaction_id: str) -> RenewalResult | None:
@@ -274,6 +323,7 @@ class OperatorClient:
             raise wire.WireError(obj.at("amount"), f"{charged}, but the kiosk asked for {amount}")
         return result
 
+
     # --- transport ------------------------------------------------------------------------
 
     def _call(
@@ -286,66 +336,155 @@ class OperatorClient:
         retry: bool = False,
         unknown_outcome: str | None = None,
     ) -> T:
-        """One API call, retried when ``retry``; ``unknown_outcome`` names a renewal whose
-        fate is unknown when no attempt brought a readable answer."""
+        """One API call within one deadline, retried when ``retry``; ``unknown_outcome`` names
+        a renewal whose fate is unknown when no attempt brought a readable answer."""
+        deadline = Deadline.after(self.deadline_s, self._monotonic, self.timeout[1])
         maybe_sent = False
-        attempts = self.attempts if retry else 1
-        for attempt in range(attempts):
-            if attempt:
-                self._sleep(self.backoff_s * 2 ** (attempt - 1))
+        wait: float | None = None
+        last: OperatorError | None = None
+        for number in range(1, (self.attempts if retry else 1) + 1):
+            if wait is not None:
+                if wait >= deadline.left():
+                    break  # it could not end in time: give up now, not at the deadline
+                self._sleep(wait)
             try:
-                return self._attempt(method, path, body, decode)
+                return self._attempt(method, path, body, decode, deadline)
             except _Failed as failure:
                 maybe_sent = maybe_sent or failure.maybe_sent
                 last = failure.error
                 event(log, "operator.attempt_failed", level=logging.WARNING, method=method,
-                      path=redact_text(path), attempt=attempt + 1, error_code=last.code)
+                      path=redact_text(path), attempt=number, error_code=last.code,
+                      reason=last.details.get("reason"))
+                if failure.final or deadline.passed():
+                    break
+                wait = failure.retry_after
+                if wait is None:
+                    wait = self.backoff_s * 2 ** (number - 1)
+        assert last is not None
         if unknown_outcome is not None and maybe_sent:
-            raise RenewalOutcomeUnknown(unknown_outcome)
+            raise RenewalOutcomeUnknown(unknown_outcome) from last
         raise last
 
     def _attempt(
-        self, method: str, path: str, body: dict[str, Any] | None, decode: Callable[[wire.Obj], T]
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        decode: Callable[[wire.Obj], T],
+        deadline: Deadline,
     ) -> T:
         data = None if body is None else json.dumps(body, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json"} if data is not None else {}
+        with attempt(deadline) as current:
+            try:
+                response = self.session.request(
+                    method, self.base_url + path, data=data, headers=headers, stream=True,
+                    allow_redirects=False, timeout=deadline.timeouts(*self.timeout))
+            except Exception as exc:
+                raise self._failure(exc, current.sent, deadline) from None
+            try:
+                status = response.status_code
+                event(log, "operator.answer", method=method, path=redact_text(path),
+                      http_code=status)
+                content_type = response.headers.get("Content-Type", "")
+                retry_after = retry_after_s(response.headers.get("Retry-After"), self._clock())
+                answer = b"" if 300 <= status < 400 else self._read(response, deadline)
+            except _Oversize:
+                raise _Failed(bad_answer(f"larger than the {self._cap_text()} cap"),
+                              maybe_sent=True) from None
+            except Exception as exc:
+                raise self._failure(exc, True, deadline) from None
+            finally:
+                response.close()  # an answer not read to its end closes the connection
+        return self.read_answer(status, content_type, answer, decode, retry_after)
+
+    def _cap_text(self) -> str:
+        cap = self.max_answer_bytes
+        return f"{cap // (1024 * 1024)} MB" if cap % (1024 * 1024) == 0 else f"{cap} byte"
+
+    def _read(self, response: requests.Response, deadline: Deadline) -> bytes:
+        """The body, streamed: refused past the cap, and the deadline checked per chunk."""
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            raise _Failed(bad_answer(f"content encoding {encoding[:40]!r}, asked for identity",
+                                     Category.TRANSIENT), maybe_sent=True)
+        declared = response.headers.get("Content-Length", "").strip()
+        if declared.isascii() and declared.isdigit() and (
+                len(declared) > 12 or int(declared) > self.max_answer_bytes):
+            raise _Oversize
+        parts, size = [], 0
+        for chunk in response.iter_content(_CHUNK):  # nothing to decode: encodings refused
+            deadline.wait_s()
+            size += len(chunk)
+            if size > self.max_answer_bytes:
+                raise _Oversize
+            parts.append(chunk)
+        return b"".join(parts)
+
+    @staticmethod
+    def _failure(exc: Exception, sent: bool, deadline: Deadline) -> _Failed:
+        """Whatever requests, urllib3, http.client or a socket raised, as a typed failure."""
+        if isinstance(exc, _Failed):
+            return exc
+        if deadline.passed():
+            return _Failed(unreachable("deadline"), maybe_sent=sent, final=True)
+        if not sent and not isinstance(exc, _NETWORK):
+            return _Failed(request_invalid(exc), maybe_sent=False, final=True)
+        return _Failed(unreachable(type(exc).__name__), maybe_sent=sent)
+
+    def read_answer(
+        self,
+        status: int,
+        content_type: str,
+        body: bytes,
+        decode: Callable[[wire.Obj], T],
+        retry_after: float | None = None,
+    ) -> T:
+        """What one HTTP answer means: the decoded value, or a typed failure.
+
+        A refusal (4xx) is raised as the operator's ``OperatorError``; what a retry may cure
+        or what leaves the outcome open comes as ``_Failed``. Nothing else is raised.
+        """
+        if 300 <= status < 400:
+            raise _Failed(redirected(status), maybe_sent=True, final=True)
+        if status == 429:  # refused before it was looked at: nothing happened
+            raise _Failed(self._error(status, content_type, body), maybe_sent=False,
+                          retry_after=retry_after)
+        if status >= 500:
+            raise _Failed(self._error(status, content_type, body), maybe_sent=True,
+                          retry_after=retry_after)
+        if status >= 400:
+            raise self._error(status, content_type, body)
+        if not 200 <= status < 300:
+            raise _Failed(bad_answer(f"HTTP {status}", Category.TRANSIENT, http_status=status),
+                          maybe_sent=True)
         try:
-            response = self.session.request(method, self.base_url + path, data=data,
-                                            headers=headers, timeout=self.timeout)
-        except requests.RequestException as exc:
-            sent = not _not_sent(exc)
-            error = OperatorError("operator_unreachable", Message(UNREACHABLE), Category.TRANSIENT,
-                                  reason=type(exc).__name__)
-            raise _Failed(error, maybe_sent=sent) from None
-        event(log, "operator.answer", method=method, path=redact_text(path),
-              http_code=response.status_code)
-        if response.status_code >= 500:
-            raise _Failed(self._error(response), maybe_sent=True)
-        if response.status_code >= 400:
-            raise self._error(response)
-        try:
-            return decode(wire.Obj(self._json(response)))
+            return decode(wire.Obj(self._json(status, content_type, body)))
         except wire.WireError as exc:
             raise _Failed(bad_answer(str(exc)), maybe_sent=True) from None
         except OperatorError as exc:
             raise _Failed(exc, maybe_sent=True) from None
+        except Exception as exc:  # a decoder bug must not turn an answer into a crash
+            event(log, "operator.decode_crashed", level=logging.ERROR, error=type(exc).__name__)
+            raise _Failed(bad_answer(f"unexpected {type(exc).__name__}"),
+                          maybe_sent=True) from None
 
     @staticmethod
-    def _json(response: requests.Response) -> Any:
-        content_type = response.headers.get("Content-Type", "")
+    def _json(status: int, content_type: str, body: bytes) -> Any:
         if content_type.split(";")[0].strip().lower() != "application/json":
-            raise bad_answer(f"content type {content_type or 'missing'!r}, expected JSON",
-                             Category.TRANSIENT, http_status=response.status_code)
+            shown = content_type[:60] or "missing"
+            raise bad_answer(f"content type {shown!r}, expected JSON", Category.TRANSIENT,
+                             http_status=status)
         try:
-            return json.loads(response.content.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise bad_answer(f"malformed JSON: {exc}", Category.TRANSIENT,
-                             http_status=response.status_code) from None
+            return strict_json.loads(body)
+        except strict_json.JsonRefused as exc:
+            raise bad_answer(str(exc), Category.TRANSIENT, http_status=status) from None
 
-    def _error(self, response: requests.Response) -> OperatorError:
+    def _error(self, status: int, content_type: str, body: bytes) -> OperatorError:
         """The operator's error envelope as an ``OperatorError``; a broken one is a bad answer."""
+        transient = status >= 500 or status == 429
         try:
-            envelope = wire.Obj(self._json(response)).obj("error")
+            envelope = wire.Obj(self._json(status, content_type, body)).obj("error")
             code = envelope.req_str("code")
             category = envelope.enum("category", Category)
             details = envelope.obj("details").data
@@ -353,12 +492,13 @@ class OperatorClient:
         except OperatorError as exc:
             return exc
         except wire.WireError as exc:
-            category = Category.TRANSIENT if response.status_code >= 500 else Category.OPERATIONAL
-            return bad_answer(f"HTTP {response.status_code}, {exc}", category,
-                              http_status=response.status_code)
-        event(log, "operator.refused", level=logging.WARNING, http_code=response.status_code,
+            category = Category.TRANSIENT if transient else Category.OPERATIONAL
+            return bad_answer(f"HTTP {status}, {exc}", category, http_status=status)
+        if transient and category is not Category.TRANSIENT:
+            category = Category.TRANSIENT  # a busy or failing server is not the customer's fault
+        event(log, "operator.refused", level=logging.WARNING, http_code=status,
               error_code=code, category=category.value)
         extra = {k: v for k, v in details.items() if k not in _RESERVED}
-        return OperatorError(code, message_for(code, category, details), category,
-                             http_status=response.status_code, operator_message=operator_message,
+        return OperatorError(code[:80], message_for(code, category, details), category,
+                             http_status=status, operator_message=operator_message[:500],
                              **extra)

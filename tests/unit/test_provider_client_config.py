@@ -59,3 +59,38 @@ ca_bundle = "/ignored.pem"
 def test_no_url_anywhere_is_refused():
     with pytest.raises(ValueError, match=r"operator\.url"):
         OperatorClient.from_config(config.load(None))
+
+
+def test_the_deadline_defaults_to_a_few_seconds_over_the_configured_timeouts(tmp_path):
+    assert config.load(None)["operator.deadline_s"] == 3.0 + 10.0 + config.DEADLINE_MARGIN_S
+    assert OperatorClient.from_config(config.load(None), base_url="http://127.0.0.1:9").deadline_s \
+        == 3.0 + 10.0 + config.DEADLINE_MARGIN_S
+    settings = load(tmp_path, """
+[operator]
+connect_timeout_s = 5
+read_timeout_s = 60
+""")
+    assert settings["operator.deadline_s"] == 65 + config.DEADLINE_MARGIN_S
+
+
+def test_a_configured_deadline_is_used(tmp_path):
+    settings = load(tmp_path, """
+[operator]
+connect_timeout_s = 2
+read_timeout_s = 5
+deadline_s = 9.5
+""")
+    client = OperatorClient.from_config(settings, base_url="http://127.0.0.1:9")
+    assert client.deadline_s == 9.5
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("13", "must be above connect_timeout_s + read_timeout_s (13.0); got 13"),
+    ("4", "must be above connect_timeout_s + read_timeout_s (13.0); got 4"),
+    ('"soon"', "expected integer or number, got str"),
+    ("0", "must be at least 1; got 0"),
+])
+def test_a_deadline_not_above_the_timeouts_is_refused(tmp_path, value, reason):
+    with pytest.raises(config.ConfigError) as caught:
+        load(tmp_path, f"[operator]\ndeadline_s = {value}\n")
+    assert caught.value.problems == [f"{tmp_path / 'kiosk.toml'}: operator.deadline_s: {reason}"]
