@@ -198,12 +198,6 @@ def test_an_operator_that_always_redirects_the_create_never_gets_a_sale_done(
     assert ("GET", f"/v1/renewals/{tx.tx_id}", 404) in log  # read back by our id
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kiosk/flow/checkout.py (not this branch's to change): when the operator has no renewal "
-    "under our id after the one same-id resend also ended unknown, _resolve_renewal keeps "
-    "noting 'pending' and ends in manual_review with the charge kept, which the money rule "
-    "counts as charged but renewed 0 times. It should conclude 'not applied' and return the "
-    "money (renewal failed -> reverse or refund)."))
 def test_an_operator_that_always_redirects_the_create_gets_the_money_returned(
         tmp_path, elsewhere):
     final, tx, _events, ledger, _log, data_dir = sale(tmp_path, elsewhere, "always")
