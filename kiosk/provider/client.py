@@ -21,8 +21,9 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import requests
 
@@ -258,6 +259,10 @@ class OperatorClient:
                 return None
             raise
 
+    def renewals_since(self, since: datetime) -> list[RenewalResult]:
+        query = urlencode({"since": wire.rfc3339(since)})
+        return self._call("GET", f"/v1/renewals?{query}", None, self._renewal_list, retry=True)
+
     def cancel_renewal(self, transaction_id: str, reason: str) -> RenewalResult:
         return self._call("POST", f"/v1/renewals/{quote(transaction_id, safe='')}/cancel",
                           {"reason": reason}, lambda obj: self._renewal(obj, transaction_id),
@@ -310,6 +315,13 @@ class OperatorClient:
                 raise wire.WireError(f"{where}.amount", f"{promo.currency}, not {currency}")
             promotions.append(promo)
         return OfferCatalog(tuple(offers), tuple(promotions))
+
+    def _renewal_list(self, obj: wire.Obj) -> list[RenewalResult]:
+        renewals = []
+        for where, item in obj.items("renewals"):
+            entry = wire.Obj(item, where)
+            renewals.append(self._renewal(entry, entry.req_str("transaction_id")))
+        return renewals
 
     def _renewal(
         self, obj: wire.Obj, transaction_id: str, amount: Money | None = None
