@@ -11,8 +11,8 @@ import contextlib
 import sys
 
 from kiosk import paths
-from kiosk.provider.sim_faults import Fault
-from kiosk.provider.simulator import OperatorSimulator
+from kiosk.provider.sim.faults import Fault
+from kiosk.provider.sim.server import OperatorSimulator
 
 DATA_SUBDIR = "operator-sim"
 

@@ -31,9 +31,9 @@ from kiosk.faults import crash_point
 from kiosk.logs import event
 from kiosk.provider import wire
 from kiosk.provider.demo_data import OFFERS, PLANS, PROMOTIONS
-from kiosk.provider.sim_errors import operational_error, user_error
-from kiosk.provider.sim_otp import Challenge, OtpDesk
-from kiosk.provider.sim_store import LedgerEntry, SimCard, SimStore
+from kiosk.provider.sim.errors import operational_error, user_error
+from kiosk.provider.sim.otp import Challenge, OtpDesk
+from kiosk.provider.sim.store import LedgerEntry, SimCard, SimStore
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from kiosk.core.card import CardStatus
 from kiosk.core.renewal import RenewalStatus
 from kiosk.provider.demo_data import CARDS, CURRENCY
-from kiosk.provider.sim_otp import Token
+from kiosk.provider.sim.otp import Token
 
 DB_NAME = "operator-sim.sqlite"
 

@@ -27,15 +27,15 @@ from zoneinfo import ZoneInfo
 from kiosk.core.errors import Category
 from kiosk.core.renewal import RenewalStatus
 from kiosk.logs import event, redact_text
-from kiosk.provider import sim_test_api
-from kiosk.provider.clock import SimClock
 from kiosk.provider.demo_data import DEMO_KIOSK_ID, DEMO_KIOSK_KEY, TIMEZONE
 from kiosk.provider.signing import WINDOW_S, AuthError, Verifier
-from kiosk.provider.sim_errors import ApiError, operational_error
-from kiosk.provider.sim_faults import RESPONSE_FAULTS, Fault, FaultKind, FaultPlan
-from kiosk.provider.sim_operator import SimOperator
-from kiosk.provider.sim_otp import OtpDesk, OtpLimits
-from kiosk.provider.sim_store import LedgerEntry, SimStore
+from kiosk.provider.sim import test_api
+from kiosk.provider.sim.clock import SimClock
+from kiosk.provider.sim.errors import ApiError, operational_error
+from kiosk.provider.sim.faults import RESPONSE_FAULTS, Fault, FaultKind, FaultPlan
+from kiosk.provider.sim.operator import SimOperator
+from kiosk.provider.sim.otp import OtpDesk, OtpLimits
+from kiosk.provider.sim.store import LedgerEntry, SimStore
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _test_endpoint(self, method: str, path: str, query: str, body: bytes) -> None:
         try:
             data = _parse_json(body)
-            status, payload = sim_test_api.dispatch(
+            status, payload = test_api.dispatch(
                 self.server.sim, method, path, parse_qs(query), data
             )
         except ApiError as exc:
