@@ -9,20 +9,21 @@ signature.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
-import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
+
+from aiohttp import web
 
 from kiosk.core.errors import Category
 from kiosk.core.renewal import RenewalStatus
@@ -36,48 +37,39 @@ from kiosk.provider.sim.faults import RESPONSE_FAULTS, Fault, FaultKind, FaultPl
 from kiosk.provider.sim.operator import SimOperator
 from kiosk.provider.sim.otp import OtpDesk, OtpLimits
 from kiosk.provider.sim.store import LedgerEntry, SimStore
+from kiosk.provider.sim.web import (
+    JSON_TYPE,
+    HttpLimits,
+    WebServer,
+    hang_up,
+    json_errors,
+    json_response,
+    read_body,
+)
 
 log = logging.getLogger(__name__)
 
-JSON_TYPE = "application/json; charset=utf-8"
 FAULT_HEADER = "X-Sim-Fault"
-MAX_BODY = 64 * 1024
 Answer = tuple[int, Any]
-Route = tuple[str, re.Pattern[str], Callable[..., Answer]]
+Operation = Callable[..., Answer]
 
 
-def _routes(op: SimOperator) -> list[Route]:
-    """The operator API: (method, path pattern, handler(kiosk_id, body, outcome, *groups))."""
+def _routes(op: SimOperator) -> list[tuple[str, str, Operation]]:
+    """The operator API: (method, path, operation(kiosk_id, body, outcome, **path_values))."""
     return [
-        ("GET", re.compile(r"/v1/cards/([^/]+)"), lambda k, b, o, iccid: (
-            200, op.card_json(iccid))),
-        ("GET", re.compile(r"/v1/cards/([^/]+)/offers"), lambda k, b, o, iccid: (
+        ("GET", "/v1/cards/{iccid}", lambda k, b, o, iccid: (200, op.card_json(iccid))),
+        ("GET", "/v1/cards/{iccid}/offers", lambda k, b, o, iccid: (
             200, op.offers_json(iccid))),
-        ("POST", re.compile(r"/v1/cards/([^/]+)/otp"), lambda k, b, o, iccid: (
+        ("POST", "/v1/cards/{iccid}/otp", lambda k, b, o, iccid: (
             201, op.send_otp(iccid, b))),
-        ("POST", re.compile(r"/v1/otp/([^/]+)/verify"), lambda k, b, o, challenge: (
+        ("POST", "/v1/otp/{challenge}/verify", lambda k, b, o, challenge: (
             200, op.verify_otp(challenge, b))),
-        ("POST", re.compile(r"/v1/renewals"), lambda k, b, o: op.create_renewal(k, b, o)),
-        ("GET", re.compile(r"/v1/renewals/([^/]+)"), lambda k, b, o, tx: (
+        ("POST", "/v1/renewals", lambda k, b, o: op.create_renewal(k, b, o)),
+        ("GET", "/v1/renewals/{tx}", lambda k, b, o, tx: (
             200, op.renewal_json(op.renewal(k, tx)))),
-        ("POST", re.compile(r"/v1/renewals/([^/]+)/cancel"), lambda k, b, o, tx: (
+        ("POST", "/v1/renewals/{tx}/cancel", lambda k, b, o, tx: (
             200, op.cancel_renewal(k, tx, b))),
     ]
-
-
-def dispatch(routes: Iterable[Route], method: str, path: str, *args: Any) -> Answer:
-    """Call the route for ``method path``; 404 for no such path, 405 for a wrong method."""
-    path_known = False
-    for route_method, pattern, handler in routes:
-        match = pattern.fullmatch(path)
-        if match is None:
-            continue
-        path_known = True
-        if route_method == method:
-            return handler(*args, *(unquote(g) for g in match.groups()))
-    if path_known:
-        raise operational_error(405, "method_not_allowed", f"{method} is not allowed here")
-    raise operational_error(404, "not_found", "no such endpoint")
 
 
 def _parse_json(body: bytes) -> Any:
@@ -85,7 +77,7 @@ def _parse_json(body: bytes) -> Any:
         return {}
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise operational_error(400, "bad_request", "the request body is not JSON") from None
 
 
@@ -114,146 +106,12 @@ def _spoil(fault: Fault, payload: Any) -> tuple[bytes, str]:
     return json.dumps(payload).encode(), JSON_TYPE
 
 
-def _hang_up(connection: socket.socket) -> None:
-    """Close both directions now: the client sees the connection drop, with no answer."""
-    with contextlib.suppress(OSError):
-        connection.shutdown(socket.SHUT_RDWR)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body leave in separate writes; with Nagle on, the body waits for the
-    # client's delayed ACK (about 40 ms a request on loopback keep-alive connections).
-    disable_nagle_algorithm = True
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Requests are logged as structured events instead (``sim.request``)."""
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.connections.add(self.connection)
-
-    def finish(self) -> None:
-        self.server.connections.discard(self.connection)
-        super().finish()
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def do_DELETE(self) -> None:
-        self._handle("DELETE")
-
-    def do_PUT(self) -> None:
-        self._handle("PUT")
-
-    def do_PATCH(self) -> None:
-        self._handle("PATCH")
-
-    def _handle(self, method: str) -> None:
-        sim = self.server.sim
-        target = self.path
-        path, _, query = target.partition("?")
-        length = self._body_length()
-        if length is None:
-            self.close_connection = True  # the unread body would garble the next request
-            error = operational_error(413, "bad_request", f"a body is 0 to {MAX_BODY} bytes")
-            self._send(413, error.envelope())
-            return
-        body = self.rfile.read(length) if length else b""
-        if path.startswith("/_sim/"):
-            self._test_endpoint(method, path, query, body)
-            return
-        try:
-            faults = sim.faults.take(method, path) + self._header_faults()
-        except ValueError as exc:
-            self._send(400, operational_error(400, "bad_fault", str(exc)).envelope())
-            return
-        kinds = {fault.kind: fault for fault in faults}
-        for fault in faults:
-            if fault.kind is FaultKind.LATENCY:
-                sim.stopping.wait(fault.delay_ms / 1000)
-        if FaultKind.DROP_BEFORE in kinds or sim.stopping.is_set():
-            self._drop(method, path, "drop_before")
-            return
-        if FaultKind.SERVER_ERROR in kinds:
-            status = kinds[FaultKind.SERVER_ERROR].status
-            error = ApiError(status, "unavailable", Category.TRANSIENT, "operator unavailable")
-            self._send(status, error.envelope())
-            return
-        with sim.in_flight:
-            status, payload = self._process(method, path, target, body, kinds)
-        if FaultKind.DROP_AFTER in kinds:
-            self._drop(method, path, "drop_after")
-            return
-        spoiler = next((f for f in faults if f.kind in RESPONSE_FAULTS), None)
-        if spoiler is not None and status < 400:
-            raw, content_type = _spoil(spoiler, payload)
-            self._send_raw(status, raw, content_type)
-        else:
-            self._send(status, payload)
-        event(log, "sim.request", method=method, path=redact_text(path), http_code=status)
-
-    def _body_length(self) -> int | None:
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            return None
-        return length if 0 <= length <= MAX_BODY else None
-
-    def _header_faults(self) -> list[Fault]:
-        spec = self.headers.get(FAULT_HEADER)
-        return [Fault.from_spec(spec)] if spec else []
-
-    def _process(
-        self, method: str, path: str, target: str, body: bytes, kinds: Mapping[FaultKind, Fault]
-    ) -> Answer:
-        sim = self.server.sim
-        outcome = None
-        if FaultKind.RENEWAL_FAILED in kinds:
-            outcome = RenewalStatus.FAILED
-        elif FaultKind.RENEWAL_PENDING in kinds:
-            outcome = RenewalStatus.PENDING
-        try:
-            kiosk_id = sim.verifier.verify(method, target, self.headers, body)
-            return dispatch(sim.routes, method, path, kiosk_id, _parse_json(body), outcome)
-        except AuthError as exc:
-            event(log, "sim.auth_refused", level=logging.WARNING, error_code=exc.code)
-            return 401, ApiError(401, exc.code, Category.OPERATIONAL, exc.reason).envelope()
-        except ApiError as exc:
-            return exc.status, exc.envelope()
-        except Exception:
-            log.exception("sim.internal_error")
-            error = ApiError(500, "internal_error", Category.TRANSIENT, "internal error")
-            return 500, error.envelope()
-
-    def _test_endpoint(self, method: str, path: str, query: str, body: bytes) -> None:
-        try:
-            data = _parse_json(body)
-            status, payload = test_api.dispatch(
-                self.server.sim, method, path, parse_qs(query), data
-            )
-        except ApiError as exc:
-            status, payload = exc.status, exc.envelope()
-        self._send(status, payload)
-
-    def _drop(self, method: str, path: str, why: str) -> None:
-        event(log, "sim.connection_dropped", method=method, path=redact_text(path), fault=why)
-        self.close_connection = True
-        _hang_up(self.connection)
-
-    def _send(self, status: int, payload: Any) -> None:
-        self._send_raw(status, json.dumps(payload, ensure_ascii=False).encode(), JSON_TYPE)
-
-    def _send_raw(self, status: int, raw: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
+def _outcome(kinds: Mapping[FaultKind, Fault]) -> RenewalStatus | None:
+    if FaultKind.RENEWAL_FAILED in kinds:
+        return RenewalStatus.FAILED
+    if FaultKind.RENEWAL_PENDING in kinds:
+        return RenewalStatus.PENDING
+    return None
 
 
 class _InFlight:
@@ -277,13 +135,104 @@ class _InFlight:
             return self._idle.wait_for(lambda: self._count == 0, timeout_s)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+class _Api:
+    """The HTTP face of one simulator: authenticate, play faults, call the operator."""
 
-    def __init__(self, address: tuple[str, int], sim: OperatorSimulator) -> None:
+    def __init__(self, sim: OperatorSimulator) -> None:
         self.sim = sim
-        self.connections: set[socket.socket] = set()
-        super().__init__(address, _Handler)
+        self.stopped = asyncio.Event()  # set on the loop when the simulator stops
+
+    def application(self, routes: list[tuple[str, str, Operation]]) -> web.Application:
+        app = web.Application(middlewares=[json_errors],
+                              client_max_size=self.sim.limits.max_body)
+        for method, path, operation in routes:
+            app.router.add_route(method, path, self._endpoint(operation))
+        app.router.add_route("*", "/_sim/{name}", self._test_endpoint)
+        return app
+
+    def _endpoint(self, operation: Operation) -> Callable[[web.Request], Any]:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            return await self._handle(request, operation)
+
+        return handle
+
+    async def _handle(self, request: web.Request, operation: Operation) -> web.StreamResponse:
+        sim = self.sim
+        method, path = request.method, request.path
+        body = await read_body(request, sim.limits)
+        try:
+            kiosk_id = sim.verifier.verify(method, request.raw_path, request.headers, body)
+        except AuthError as exc:
+            event(log, "sim.auth_refused", level=logging.WARNING, error_code=exc.code)
+            error = ApiError(401, exc.code, Category.OPERATIONAL, exc.reason)
+            return json_response(401, error.envelope())
+        try:  # faults only for an authenticated kiosk: a stranger cannot steer the operator
+            faults = sim.faults.take(method, path) + _header_faults(request)
+        except ValueError as exc:
+            return json_response(400, operational_error(400, "bad_fault", str(exc)).envelope())
+        kinds = {fault.kind: fault for fault in faults}
+        for fault in faults:
+            if fault.kind is FaultKind.LATENCY:
+                await self._pause(fault.delay_ms / 1000)
+        if FaultKind.DROP_BEFORE in kinds or sim.stopping.is_set():
+            return self._drop(request, "drop_before")
+        if FaultKind.SERVER_ERROR in kinds:
+            status = kinds[FaultKind.SERVER_ERROR].status
+            error = ApiError(status, "unavailable", Category.TRANSIENT, "operator unavailable")
+            return json_response(status, error.envelope())
+        values = dict(request.match_info)
+        status, payload = await asyncio.get_running_loop().run_in_executor(
+            sim.workers, self._operate, operation, kiosk_id, body, _outcome(kinds), values)
+        if FaultKind.DROP_AFTER in kinds:
+            return self._drop(request, "drop_after")
+        event(log, "sim.request", method=method, path=redact_text(path), http_code=status)
+        spoiler = next((f for f in faults if f.kind in RESPONSE_FAULTS), None)
+        if spoiler is not None and status < 400:
+            raw, content_type = _spoil(spoiler, payload)
+            return web.Response(status=status, body=raw, headers={"Content-Type": content_type})
+        return json_response(status, payload)
+
+    def _operate(
+        self, operation: Operation, kiosk_id: str, body: bytes, outcome: RenewalStatus | None,
+        values: dict[str, str],
+    ) -> Answer:
+        """In a worker thread: the operator's logic blocks on SQLite, the loop must not."""
+        with self.sim.in_flight:
+            try:
+                return operation(kiosk_id, _parse_json(body), outcome, **values)
+            except ApiError as exc:
+                return exc.status, exc.envelope()
+            except Exception:
+                log.exception("sim.internal_error")
+                error = ApiError(500, "internal_error", Category.TRANSIENT, "internal error")
+                return 500, error.envelope()
+
+    async def _pause(self, seconds: float) -> None:
+        """A latency fault; cut short when the simulator stops, as a server going down."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopped.wait(), seconds)
+
+    def _drop(self, request: web.Request, why: str) -> web.StreamResponse:
+        event(log, "sim.connection_dropped", method=request.method,
+              path=redact_text(request.path), fault=why)
+        hang_up(request)
+        return web.Response(status=204)  # never written: the connection is gone
+
+    async def _test_endpoint(self, request: web.Request) -> web.StreamResponse:
+        body = await read_body(request, self.sim.limits)
+        try:
+            status, payload = test_api.dispatch(
+                self.sim, request.method, request.path, parse_qs(request.query_string),
+                _parse_json(body),
+            )
+        except ApiError as exc:
+            status, payload = exc.status, exc.envelope()
+        return json_response(status, payload)
+
+
+def _header_faults(request: web.Request) -> list[Fault]:
+    spec = request.headers.get(FAULT_HEADER)
+    return [Fault.from_spec(spec)] if spec else []
 
 
 class OperatorSimulator:
@@ -302,66 +251,69 @@ class OperatorSimulator:
         otp_limits: OtpLimits | None = None,
         auth_clock: Callable[[], float] = time.time,
         window_s: int = WINDOW_S,
+        limits: HttpLimits | None = None,
     ) -> None:
         self.clock = clock or SimClock()
         self.faults = FaultPlan(list(faults))
+        self.limits = limits or HttpLimits()
+        self.store = SimStore(Path(data_dir), self.clock.now())
         keys = dict(keys or {DEMO_KIOSK_ID: DEMO_KIOSK_KEY})
         self.verifier = Verifier(keys, window_s, auth_clock)
-        self.store = SimStore(Path(data_dir), self.clock.now())
         self.otp = OtpDesk(otp_limits, book=self.store)
         self.operator = SimOperator(self.store, self.clock.now, ZoneInfo(timezone), self.otp)
         self.routes = _routes(self.operator)
         self._host, self._port = host, port
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._web: WebServer | None = None
+        self._api: _Api | None = None
+        self.workers = ThreadPoolExecutor(4, thread_name_prefix="operator-sim")
         # A stopping simulator answers nothing more, like a server going down, and lets the
         # requests already being processed finish before its ledger closes under them.
         self.stopping = threading.Event()
         self.in_flight = _InFlight()
+        self._closed = False
 
     def bind(self) -> OperatorSimulator:
         """Open the listening socket, so ``url`` is known before serving starts."""
-        if self._server is None:
-            self._server = _Server((self._host, self._port), self)
+        if self._web is None:
+            self._api = _Api(self)
+            app = self._api.application(self.routes)
+            self._web = WebServer(app, self._host, self._port, self.limits)
             event(log, "sim.listening", url=self.url)
         return self
 
     def start(self) -> OperatorSimulator:
         """Serve in a background thread (tests, the demo)."""
-        server = self.bind()._server
-        assert server is not None
-        self._thread = threading.Thread(
-            target=server.serve_forever, args=(0.05,), name="operator-sim", daemon=True
-        )
-        self._thread.start()
+        web_server = self.bind()._web
+        assert web_server is not None
+        web_server.start()
         return self
 
     def serve_forever(self) -> None:
         """Serve in this thread until interrupted (the command line)."""
-        server = self.bind()._server
-        assert server is not None
+        web_server = self.bind()._web
+        assert web_server is not None
         try:
-            server.serve_forever()
+            web_server.serve_forever()
         finally:
             self._close()
 
     def stop(self) -> None:
         self.stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-        if self._thread is not None:
-            self._thread.join()
+        web_server, api = self._web, self._api
+        if web_server is not None and api is not None:
+            web_server.call_soon(api.stopped.set)
+            web_server.stop()
         self._close()
 
     def _close(self) -> None:
         self.stopping.set()
-        server, self._server = self._server, None
-        if server is not None:
-            for connection in list(server.connections):
-                _hang_up(connection)
-            server.server_close()
+        if self._closed:
+            return
+        self._closed = True
         self.in_flight.wait_idle(timeout_s=5.0)
+        self.workers.shutdown(wait=True)
         self.store.close()
+
 
     def __enter__(self) -> OperatorSimulator:
         return self.start()
@@ -371,9 +323,9 @@ class OperatorSimulator:
 
     @property
     def port(self) -> int:
-        if self._server is None:
+        if self._web is None:
             raise RuntimeError("the simulator is not running")
-        return self._server.server_address[1]
+        return self._web.port
 
     @property
     def url(self) -> str:
