@@ -227,6 +227,8 @@ class _Api:
             )
         except ApiError as exc:
             status, payload = exc.status, exc.envelope()
+        except (OverflowError, ValueError) as exc:  # e.g. a clock moved past year 9999
+            status, payload = 400, operational_error(400, "bad_request", str(exc)).envelope()
         return json_response(status, payload)
 
 
@@ -258,7 +260,7 @@ class OperatorSimulator:
         self.limits = limits or HttpLimits()
         self.store = SimStore(Path(data_dir), self.clock.now())
         keys = dict(keys or {DEMO_KIOSK_ID: DEMO_KIOSK_KEY})
-        self.verifier = Verifier(keys, window_s, auth_clock)
+        self.verifier = Verifier(keys, window_s, auth_clock, nonces=self.store.nonces(window_s))
         self.otp = OtpDesk(otp_limits, book=self.store)
         self.operator = SimOperator(self.store, self.clock.now, ZoneInfo(timezone), self.otp)
         self.routes = _routes(self.operator)

@@ -113,15 +113,15 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
     try:
         return await handler(request)
     except ApiError as exc:
-        return json_response(exc.status, exc.envelope())
+        response = json_response(exc.status, exc.envelope())
     except web.HTTPException as exc:
         headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else {}
         message = {404: "no such endpoint", 405: f"{request.method} is not allowed here",
                    413: "the body is too large"}.get(exc.status, exc.reason)
         response = json_response(exc.status, error_envelope(exc.status, message), **headers)
-        if exc.status == 413:
-            response.force_close()  # the unread body would garble the next request
-        return response
+    if response.status in (408, 413):
+        response.force_close()  # the unread rest of the body would garble the next request
+    return response
 
 
 async def read_body(request: web.Request, limits: HttpLimits) -> bytes:
@@ -132,7 +132,6 @@ async def read_body(request: web.Request, limits: HttpLimits) -> bytes:
     try:
         return await asyncio.wait_for(request.read(), limits.read_timeout_s)
     except TimeoutError:
-        request.protocol.force_close()
         raise operational_error(408, "request_timeout", "the body did not arrive in time") from None
 
 
