@@ -7,7 +7,11 @@ answers or closes it (with a generous socket timeout that only a broken server r
 """
 
 import json
+import os
+import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -276,3 +280,39 @@ def test_request_bodies_in_the_contract_are_as_strict_as_the_server():
         for field, spec in schema["properties"].items():
             if "string" in str(spec.get("type")):
                 assert "minLength" in spec or "pattern" in spec, f"{name}.{field}"
+
+
+# --- the same limits on the command line ----------------------------------------------------
+
+
+def kiosk_command() -> str:
+    return shutil.which("kiosk", path=os.path.dirname(sys.executable))
+
+
+def test_the_command_closes_stalled_connections_after_its_read_timeout(tmp_path):
+    process = subprocess.Popen(
+        [kiosk_command(), "--data-dir", str(tmp_path), "provider-sim", "--port", "0",
+         "--read-timeout", "0.2", "--max-connections", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = process.stdout.readline().split()[-1]
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=GIVE_UP_S) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\n")
+            assert read_until_closed(sock) == b""
+    finally:
+        process.terminate()
+        process.wait(timeout=GIVE_UP_S)
+
+
+@pytest.mark.parametrize("option", [["--read-timeout", "0"], ["--read-timeout", "nan"],
+                                    ["--max-connections", "0"]])
+def test_the_command_refuses_bad_limits(tmp_path, option):
+    result = subprocess.run(
+        [kiosk_command(), "--data-dir", str(tmp_path), "provider-sim", "--port", "0", *option],
+        capture_output=True, text=True, timeout=GIVE_UP_S,
+    )
+    assert result.returncode == 2
+    assert option[0] in result.stderr
+    assert "Traceback" not in result.stderr
