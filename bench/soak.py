@@ -25,7 +25,7 @@ from kiosk.flow.view import Step
 from kiosk.journal.reconcile import charges_from_rows, reconcile, summary
 from kiosk.payment.simulator import Script
 from kiosk.provider import demo_data
-from kiosk.provider.sim_faults import Fault, FaultKind
+from kiosk.provider.sim.faults import Fault, FaultKind
 from kiosk.provider.testing import sent_code
 
 CARDS = (demo_data.ICCID_ACTIVE, demo_data.ICCID_NO_PHONE, demo_data.ICCID_PROMO_USED,

@@ -88,8 +88,8 @@ def _operator(config: Config, data_dir: Path, kiosk: dict, faults: tuple) -> Ope
     from kiosk.provider.client import OperatorClient
 
     if config["operator.backend"] == "simulator":
-        from kiosk.provider.sim_faults import Fault
-        from kiosk.provider.simulator import OperatorSimulator
+        from kiosk.provider.sim.faults import Fault
+        from kiosk.provider.sim.server import OperatorSimulator
 
         sim = OperatorSimulator(data_dir / "operator-sim",
                                 faults=[Fault.from_spec(spec) for spec in faults]).start()

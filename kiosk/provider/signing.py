@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 HEADER_KIOSK = "X-Kiosk-Id"
 HEADER_TIMESTAMP = "X-Kiosk-Timestamp"
@@ -22,6 +24,11 @@ HEADER_NONCE = "X-Kiosk-Nonce"
 HEADER_SIGNATURE = "X-Kiosk-Signature"
 WINDOW_S = 300
 SCHEME = "v1"
+# What the contract allows, checked before any value is used: a header can carry anything,
+# and a 5000-digit or non-ASCII value must be a refusal, not a crash.
+TIMESTAMP_FORMAT = re.compile(r"[0-9]{1,12}")
+NONCE_FORMAT = re.compile(r"[0-9a-fA-F]{16,128}")
+SIGNATURE_FORMAT = re.compile(rf"{SCHEME}=[0-9a-f]{{64}}")
 
 
 def body_hash(body: bytes | str | None) -> str:
@@ -72,8 +79,14 @@ class AuthError(Exception):
         super().__init__(f"{code}: {reason}")
 
 
+class Nonces(Protocol):
+    """Where nonces are remembered: a replay must be caught even across a restart."""
+
+    def first_use(self, kiosk_id: str, nonce: str, now: float) -> bool: ...
+
+
 class NonceCache:
-    """Nonces seen inside the timestamp window: a second use of one is a replay."""
+    """Nonces seen inside the timestamp window, in memory: a second use of one is a replay."""
 
     def __init__(self, window_s: int = WINDOW_S) -> None:
         self.window_s = window_s
@@ -97,7 +110,7 @@ class Verifier:
     keys: Mapping[str, str]
     window_s: int = WINDOW_S
     clock: Callable[[], float] = time.time
-    nonces: NonceCache = field(default_factory=NonceCache)
+    nonces: Nonces = field(default_factory=NonceCache)
 
     def verify(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes | None
@@ -114,15 +127,20 @@ class Verifier:
         now = self.clock()
         self._check_timestamp(values[HEADER_TIMESTAMP] or "", now)
         nonce = values[HEADER_NONCE] or ""
+        if not NONCE_FORMAT.fullmatch(nonce):
+            raise AuthError("auth_bad_nonce", "the nonce must be 16 to 128 hex characters")
+        given = values[HEADER_SIGNATURE] or ""
         message = canonical(method, target, kiosk_id, values[HEADER_TIMESTAMP] or "", nonce, body)
-        if not hmac.compare_digest(signature(key, message), values[HEADER_SIGNATURE] or ""):
+        if not SIGNATURE_FORMAT.fullmatch(given) or not hmac.compare_digest(
+            signature(key, message), given
+        ):
             raise AuthError("auth_bad_signature", "the signature does not match the request")
         if not self.nonces.first_use(kiosk_id, nonce, now):
             raise AuthError("auth_replayed", "this request was already received")
         return kiosk_id
 
     def _check_timestamp(self, text: str, now: float) -> None:
-        if not text.isdigit():
+        if not TIMESTAMP_FORMAT.fullmatch(text):
             raise AuthError("auth_bad_timestamp", "the timestamp must be Unix seconds")
         if abs(now - int(text)) > self.window_s:
             raise AuthError(

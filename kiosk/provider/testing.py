@@ -16,7 +16,7 @@ import requests
 from kiosk.provider.client import OperatorClient
 from kiosk.provider.demo_data import DEMO_KIOSK_ID, DEMO_KIOSK_KEY
 from kiosk.provider.signing import sign_headers
-from kiosk.provider.simulator import OperatorSimulator
+from kiosk.provider.sim.server import OperatorSimulator
 
 
 def client_for(sim: OperatorSimulator, **options: Any) -> OperatorClient:

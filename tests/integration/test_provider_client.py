@@ -15,7 +15,7 @@ from kiosk.core.promotions import PromoKind, best_price
 from kiosk.core.renewal import RenewalStatus
 from kiosk.flow.ports import OperatorError
 from kiosk.provider import demo_data as demo
-from kiosk.provider.clock import SimClock
+from kiosk.provider.sim.clock import SimClock
 from kiosk.provider.testing import add_fault, client_for, running_simulator, sent_code
 
 # A Wednesday at noon in Moscow: no weekend, holiday or night promotion is active.

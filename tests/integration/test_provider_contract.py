@@ -19,7 +19,7 @@ from kiosk.core.phone import Phone
 from kiosk.flow.ports import OperatorError
 from kiosk.provider import demo_data as demo
 from kiosk.provider.client import OperatorClient
-from kiosk.provider.clock import SimClock
+from kiosk.provider.sim.clock import SimClock
 from kiosk.provider.testing import add_fault, client_for, running_simulator, sent_code
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "operator-api.yaml"

@@ -19,9 +19,9 @@ from kiosk.flow.ports import OperatorError, RenewalOutcomeUnknown
 from kiosk.provider import demo_data as demo
 from kiosk.provider.client import OperatorClient
 from kiosk.provider.client_messages import BAD_ANSWER
-from kiosk.provider.clock import SimClock
-from kiosk.provider.sim_faults import Fault, FaultKind
-from kiosk.provider.simulator import OperatorSimulator
+from kiosk.provider.sim.clock import SimClock
+from kiosk.provider.sim.faults import Fault, FaultKind
+from kiosk.provider.sim.server import OperatorSimulator
 from kiosk.provider.testing import (
     add_fault,
     client_for,

@@ -14,8 +14,8 @@ from kiosk.core.iccid import Iccid
 from kiosk.core.money import Money
 from kiosk.core.phone import Phone
 from kiosk.provider import demo_data as demo
-from kiosk.provider.clock import SimClock
 from kiosk.provider.signing import HEADER_SIGNATURE
+from kiosk.provider.sim.clock import SimClock
 from kiosk.provider.testing import add_fault, client_for, running_simulator, sent_code
 
 

@@ -11,7 +11,7 @@ from kiosk.core.iccid import Iccid
 from kiosk.core.money import Money
 from kiosk.flow.ports import OperatorError
 from kiosk.provider import demo_data as demo
-from kiosk.provider.clock import SimClock
+from kiosk.provider.sim.clock import SimClock
 from kiosk.provider.testing import client_for, running_simulator, sent_code, signed_request
 
 NOW = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)

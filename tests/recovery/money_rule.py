@@ -9,7 +9,7 @@ from pathlib import Path
 from kiosk.journal.reconcile import Violation, charges_from_rows, reconcile
 from kiosk.journal.store import Journal
 from kiosk.payment.simulator import PaymentSimulator
-from kiosk.provider.sim_store import SimStore
+from kiosk.provider.sim.store import SimStore
 
 
 def check(data_dir: Path) -> list[Violation]:

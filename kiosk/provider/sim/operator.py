@@ -31,23 +31,44 @@ from kiosk.faults import crash_point
 from kiosk.logs import event
 from kiosk.provider import wire
 from kiosk.provider.demo_data import OFFERS, PLANS, PROMOTIONS
-from kiosk.provider.sim_errors import operational_error, user_error
-from kiosk.provider.sim_otp import Challenge, OtpDesk
-from kiosk.provider.sim_store import LedgerEntry, SimCard, SimStore
+from kiosk.provider.sim.errors import operational_error, user_error
+from kiosk.provider.sim.otp import Challenge, OtpDesk
+from kiosk.provider.sim.store import LedgerEntry, SimCard, SimStore
 
 log = logging.getLogger(__name__)
 
 TRANSACTION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+ICCID_SHAPE = re.compile(r"89[0-9]{17,18}")  # the contract's pattern; the check digit is ours
 OFFERS_BY_ID = {offer.id: offer for offer in OFFERS}
 PROMOTIONS_BY_ID = {promo.id: promo for promo in PROMOTIONS}
 
 
-def read_body(body: Any) -> wire.Obj:
-    """A request's JSON object; a malformed request is the kiosk's bug, not the customer's."""
+def read_body(body: Any, fields: tuple[str, ...] = (), required: tuple[str, ...] = ()) -> wire.Obj:
+    """A request's JSON object with only the contract's ``fields`` (and the ``required`` ones
+    present, null or not); a malformed request is the kiosk's bug, not the customer's."""
     try:
-        return wire.Obj(body)
+        request = wire.Obj(body)
     except wire.WireError as exc:
         raise operational_error(400, "bad_request", str(exc)) from None
+    _only(request, fields, required)
+    return request
+
+
+def _only(obj: wire.Obj, fields: tuple[str, ...], required: tuple[str, ...]) -> None:
+    unknown = sorted(set(obj.data) - set(fields))
+    if unknown:
+        raise operational_error(400, "bad_request", f"{obj.at(unknown[0])}: not in the contract",
+                                field=obj.at(unknown[0]))
+    missing = [name for name in required if name not in obj.data]
+    if missing:
+        raise operational_error(400, "bad_request", f"{obj.at(missing[0])}: missing",
+                                field=obj.at(missing[0]))
+
+
+RENEWAL_FIELDS = ("transaction_id", "iccid", "offer_id", "amount", "verification_token",
+                  "promotion_id")
+MONEY_FIELDS = ("minor", "currency")
+PHONE_SHAPE = re.compile(r"\+[0-9]{6,15}")
 
 
 def _field(reader: Callable[[], Any]) -> Any:
@@ -61,7 +82,10 @@ def parse_iccid(text: str) -> Iccid:
     try:
         return Iccid.parse(text)
     except InvalidInput as exc:
-        raise user_error(400, "iccid_invalid", exc.message.key, reason=exc.code) from None
+        # Well formed but not a card number (the check digit) is 422: the request kept the
+        # contract's shape; 400 is for what the contract itself rules out.
+        status = 422 if ICCID_SHAPE.fullmatch(text) else 400
+        raise user_error(status, "iccid_invalid", exc.message.key, reason=exc.code) from None
 
 
 def _fingerprint(body: wire.Obj) -> str:
@@ -129,7 +153,7 @@ class SimOperator:
 
     def send_otp(self, iccid_text: str, body: Any) -> dict[str, Any]:
         card = self._card(iccid_text)
-        request = read_body(body)
+        request = read_body(body, ("phone",))
         phone_text = _field(lambda: request.str("phone", optional=True))
         if _effective_status(card, self.clock()) is CardStatus.BLOCKED:
             raise user_error(409, "card_blocked", "the card is blocked")
@@ -148,7 +172,8 @@ class SimOperator:
         try:
             return Phone.parse(text, default_region=None).e164
         except InvalidInput:
-            raise user_error(400, "phone_invalid", "not a valid E.164 phone number") from None
+            status = 422 if PHONE_SHAPE.fullmatch(text) else 400  # the contract's shape: 422
+            raise user_error(status, "phone_invalid", "not a valid E.164 phone number") from None
 
     @staticmethod
     def _as_core(challenge: Challenge) -> OtpChallenge:
@@ -158,7 +183,7 @@ class SimOperator:
         )
 
     def verify_otp(self, challenge_id: str, body: Any) -> dict[str, Any]:
-        request = read_body(body)
+        request = read_body(body, ("code",), ("code",))
         code = _field(lambda: request.req_str("code"))
         with self._lock:
             challenge, value, token = self.otp.verify(challenge_id, code, self.clock())
@@ -178,9 +203,9 @@ class SimOperator:
 
         ``outcome`` forces a FAILED or PENDING result (the simulator's faults).
         """
-        request = read_body(body)
+        request = read_body(body, RENEWAL_FIELDS)
         transaction_id = _field(lambda: request.req_str("transaction_id"))
-        if not TRANSACTION_ID.match(transaction_id):
+        if not TRANSACTION_ID.fullmatch(transaction_id):
             raise operational_error(400, "bad_request", "transaction_id: 1-64 of [A-Za-z0-9._:-]")
         with self._lock:
             existing = self.store.entry(kiosk_id, transaction_id)
@@ -206,6 +231,7 @@ class SimOperator:
         offer = OFFERS_BY_ID.get(_field(lambda: request.req_str("offer_id")))
         if offer is None:
             raise user_error(404, "offer_not_found", "no such offer")
+        _only(_field(lambda: request.obj("amount")), MONEY_FIELDS, MONEY_FIELDS)
         amount = _field(lambda: request.money("amount"))
         token_value = _field(lambda: request.req_str("verification_token"))
         token = self.otp.check_token(token_value, card.iccid, now)
@@ -246,6 +272,7 @@ class SimOperator:
     def _promotion(
         self, request: wire.Obj, card: SimCard, offer: Offer, now: datetime
     ) -> Promotion | None:
+        _only(request, RENEWAL_FIELDS, ("promotion_id",))  # null for none, but always there
         promo_id = _field(lambda: request.str("promotion_id", optional=True))
         if promo_id is None:
             return None
@@ -292,7 +319,7 @@ class SimOperator:
             return entry
 
     def cancel_renewal(self, kiosk_id: str, transaction_id: str, body: Any) -> dict[str, Any]:
-        request = read_body(body)
+        request = read_body(body, ("reason",), ("reason",))
         reason = _field(lambda: request.req_str("reason"))
         with self._lock:
             entry = self.renewal(kiosk_id, transaction_id)

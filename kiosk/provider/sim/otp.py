@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from kiosk.core.errors import Category
-from kiosk.provider.sim_errors import ApiError, user_error
+from kiosk.provider.sim.errors import ApiError, user_error
 
 
 @dataclass

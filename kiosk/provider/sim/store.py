@@ -18,7 +18,7 @@ from pathlib import Path
 from kiosk.core.card import CardStatus
 from kiosk.core.renewal import RenewalStatus
 from kiosk.provider.demo_data import CARDS, CURRENCY
-from kiosk.provider.sim_otp import Token
+from kiosk.provider.sim.otp import Token
 
 DB_NAME = "operator-sim.sqlite"
 
@@ -32,6 +32,10 @@ CREATE TABLE IF NOT EXISTS renewals (
     transaction_id TEXT NOT NULL,
     body TEXT NOT NULL,
     PRIMARY KEY (kiosk_id, transaction_id)
+);
+CREATE TABLE IF NOT EXISTS nonces (
+    key TEXT PRIMARY KEY,
+    expires REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tokens (
     digest TEXT PRIMARY KEY,
@@ -203,8 +207,32 @@ class SimStore:
             ).fetchone()
         return Token(row[0], datetime.fromisoformat(row[1]), bool(row[2])) if row else None
 
+    def nonces(self, window_s: int) -> StoredNonces:
+        """The replay cache, kept here so a request replayed after a restart is still caught."""
+        return StoredNonces(self, window_s)
+
+    def first_use(self, key: str, now: float, expires: float) -> bool:
+        with self._lock:
+            self._db.execute("DELETE FROM nonces WHERE expires <= ?", (now,))
+            inserted = self._db.execute(
+                "INSERT INTO nonces (key, expires) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                (key, expires),
+            )
+            return inserted.rowcount == 1
+
     def ledger(self) -> list[LedgerEntry]:
         """Every renewal, oldest first: what recovery tests hold the kiosk's journal against."""
         with self._lock:
             rows = self._db.execute("SELECT body FROM renewals ORDER BY rowid").fetchall()
         return [_load_entry(row[0]) for row in rows]
+
+
+@dataclass
+class StoredNonces:
+    """``signing.Nonces`` over the store: a nonce is remembered for twice the window."""
+
+    store: SimStore
+    window_s: int
+
+    def first_use(self, kiosk_id: str, nonce: str, now: float) -> bool:
+        return self.store.first_use(f"{kiosk_id}:{nonce}", now, now + 2 * self.window_s)

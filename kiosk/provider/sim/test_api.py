@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from kiosk.provider import wire
-from kiosk.provider.sim_errors import operational_error, user_error
-from kiosk.provider.sim_faults import Fault
-from kiosk.provider.sim_store import LedgerEntry
+from kiosk.provider.sim.errors import operational_error, user_error
+from kiosk.provider.sim.faults import Fault
+from kiosk.provider.sim.store import LedgerEntry
 
 if TYPE_CHECKING:
-    from kiosk.provider.simulator import OperatorSimulator
+    from kiosk.provider.sim.server import OperatorSimulator
 
 Query = Mapping[str, list[str]]
 Answer = tuple[int, Any]
