@@ -287,3 +287,16 @@ def test_ledger_survives_a_restart(tmp_path):
         assert client.create_renewal(*args) == first
         assert len(sim.ledger()) == 1
         assert client.lookup(ACTIVE).validity_end == first.validity_end
+
+
+def test_renewals_since_lists_this_kiosks_renewals_only(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.provider.testing import client_for, running_simulator, signed_request
+
+    with running_simulator(tmp_path) as sim, client_for(sim) as client:
+        before = datetime.now(UTC) - timedelta(minutes=1)
+        assert client.renewals_since(before) == []
+        answer = signed_request(sim, "GET", "/v1/renewals?since=2026-13-01T00:00:00Z")
+        assert (answer.status_code, answer.json()["error"]["code"]) == (422, "since_invalid")
+        assert signed_request(sim, "GET", "/v1/renewals").status_code == 400

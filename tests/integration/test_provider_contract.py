@@ -141,6 +141,8 @@ def exercise_renewals(sim, client):
         "verification_invalid")
     client.get_renewal("tx-1")
     assert client.get_renewal("tx-none") is None
+    listed = client.renewals_since(datetime(2026, 1, 1, tzinfo=UTC))
+    assert [r.transaction_id for r in listed] == ["tx-1"]
     client.cancel_renewal("tx-1", "payment_reversed")
     add_fault(sim, kind="renewal_failed")
     client.create_renewal("tx-3", ACTIVE, "sms-50", Money(8000, "RUB"),

@@ -78,3 +78,16 @@ def test_a_damaged_journal_is_kept_aside_unchanged(tmp_path):
     assert f"journal {aside.name}: failed SQLite's integrity check" in recovered.stdout
     assert "unknown to the journal" in recovered.stdout  # the charge it held, found again
     assert final_line(kiosk(tmp_path, "demo", "--headless")) == "final: out_of_service"
+
+
+def test_a_finished_sale_lost_with_the_journal_is_found_at_both_ends(tmp_path):
+    sale = kiosk(tmp_path, "demo", "--headless")
+    assert final_line(sale) == "final: done"
+    for part in journal_files(tmp_path):
+        part.unlink(missing_ok=True)
+    recovered = kiosk(tmp_path, "recover")
+    assert recovered.returncode == 1
+    found = [line.split(": ")[1] for line in recovered.stdout.splitlines()
+             if line.startswith("finding ")]
+    assert sorted(f.split()[0] for f in found) == ["operator", "terminal"]
+    assert len({f.split()[1] for f in found}) == 1  # the same transaction, seen by both

@@ -38,6 +38,8 @@ from kiosk.provider.sim.store import LedgerEntry, SimCard, SimStore
 log = logging.getLogger(__name__)
 
 TRANSACTION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+SINCE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$", re.ASCII)
+LIST_LIMIT = 1000
 ICCID_SHAPE = re.compile(r"89[0-9]{17,18}")  # the contract's pattern; the check digit is ours
 OFFERS_BY_ID = {offer.id: offer for offer in OFFERS}
 PROMOTIONS_BY_ID = {promo.id: promo for promo in PROMOTIONS}
@@ -350,6 +352,19 @@ class SimOperator:
         new.sms = _take(card.sms, offer.sms)
         entry.cancel_reason = reason
         self._settle(entry, new, RenewalStatus.CANCELLED, now)
+
+    def renewals_json(self, kiosk_id: str, since_text: str | None) -> dict[str, Any]:
+        """This kiosk's renewals created at or after ``since``, oldest first, at most
+        ``LIST_LIMIT`` (``truncated`` says there are more)."""
+        if not since_text or not SINCE.match(since_text):
+            raise operational_error(400, "bad_request", "give ?since=<RFC 3339 with offset>")
+        try:
+            since = datetime.fromisoformat(since_text.replace("Z", "+00:00"))
+        except ValueError:
+            raise user_error(422, "since_invalid", "since is not a real moment") from None
+        mine = [e for e in self.store.ledger() if e.kiosk_id == kiosk_id and e.created_at >= since]
+        return {"renewals": [self.renewal_json(e) for e in mine[:LIST_LIMIT]],
+                "truncated": len(mine) > LIST_LIMIT}
 
     @staticmethod
     def renewal_json(entry: LedgerEntry) -> dict[str, Any]:

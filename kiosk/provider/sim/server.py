@@ -64,6 +64,8 @@ def _routes(op: SimOperator) -> list[tuple[str, str, Operation]]:
             201, op.send_otp(iccid, b))),
         ("POST", "/v1/otp/{challenge}/verify", lambda k, b, o, challenge: (
             200, op.verify_otp(challenge, b))),
+        ("GET", "/v1/renewals", lambda k, b, o, query: (
+            200, op.renewals_json(k, query.get("since")))),
         ("POST", "/v1/renewals", lambda k, b, o: op.create_renewal(k, b, o)),
         ("GET", "/v1/renewals/{tx}", lambda k, b, o, tx: (
             200, op.renewal_json(op.renewal(k, tx)))),
@@ -180,7 +182,9 @@ class _Api:
             status = kinds[FaultKind.SERVER_ERROR].status
             error = ApiError(status, "unavailable", Category.TRANSIENT, "operator unavailable")
             return json_response(status, error.envelope())
-        values = dict(request.match_info)
+        values: dict[str, Any] = dict(request.match_info)
+        if method == "GET" and path == "/v1/renewals":  # the one operation with a query
+            values["query"] = dict(request.query)
         status, payload = await asyncio.get_running_loop().run_in_executor(
             sim.workers, self._operate, operation, kiosk_id, body, _outcome(kinds), values)
         if FaultKind.DROP_AFTER in kinds:
@@ -194,7 +198,7 @@ class _Api:
 
     def _operate(
         self, operation: Operation, kiosk_id: str, body: bytes, outcome: RenewalStatus | None,
-        values: dict[str, str],
+        values: dict[str, Any],
     ) -> Answer:
         """In a worker thread: the operator's logic blocks on SQLite, the loop must not."""
         with self.sim.in_flight:
