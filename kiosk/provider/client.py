@@ -379,7 +379,8 @@ class OperatorClient:
             try:
                 response = self.session.request(
                     method, self.base_url + path, data=data, headers=headers, stream=True,
-                    allow_redirects=False, timeout=deadline.timeouts(*self.timeout))
+                    allow_redirects=False, timeout=deadline.timeouts(*self.timeout),
+                    verify=self.session.verify)  # else REQUESTS_CA_BUNDLE would override it
             except Exception as exc:
                 raise self._failure(exc, current.sent, deadline) from None
             try:
