@@ -185,7 +185,7 @@ class OperatorClient:
             url, config["kiosk.id"], key, currency=config["kiosk.currency"],
             connect_timeout_s=float(section["connect_timeout_s"]),
             read_timeout_s=float(section["read_timeout_s"]),
-            deadline_s=float(section["deadline_s"]),
+            deadline_s=section.get("deadline_s"),  # None: derived from the two timeouts
             verify=verify, **options,
         )
 
