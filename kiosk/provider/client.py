@@ -27,7 +27,7 @@ from urllib.parse import quote
 import requests
 
 from kiosk import __version__
-from kiosk.config import Config
+from kiosk.config import DEADLINE_MARGIN_S, Config
 from kiosk.core.card import NO_PLAN, Allowances, CardInfo, CardStatus
 from kiosk.core.errors import Category
 from kiosk.core.iccid import Iccid
@@ -49,7 +49,6 @@ T = TypeVar("T")
 # Names the client sets itself; an operator detail of that name is dropped, not let clash.
 _RESERVED = {"code", "message", "category", "http_status", "operator_message"}
 MAX_ANSWER_BYTES = 1024 * 1024
-DEADLINE_MARGIN_S = 3.0  # the default deadline: connect + read timeouts and this
 _CHUNK = 64 * 1024
 
 
