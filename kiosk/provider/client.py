@@ -28,7 +28,7 @@ from urllib.parse import quote, urlencode
 import requests
 
 from kiosk import __version__
-from kiosk.config import Config
+from kiosk.config import DEADLINE_MARGIN_S, Config
 from kiosk.core.card import NO_PLAN, Allowances, CardInfo, CardStatus
 from kiosk.core.errors import Category
 from kiosk.core.iccid import Iccid
@@ -50,7 +50,6 @@ T = TypeVar("T")
 # Names the client sets itself; an operator detail of that name is dropped, not let clash.
 _RESERVED = {"code", "message", "category", "http_status", "operator_message"}
 MAX_ANSWER_BYTES = 1024 * 1024
-DEADLINE_MARGIN_S = 3.0  # the default deadline: connect + read timeouts and this
 _CHUNK = 64 * 1024
 
 
@@ -186,7 +185,7 @@ class OperatorClient:
             url, config["kiosk.id"], key, currency=config["kiosk.currency"],
             connect_timeout_s=float(section["connect_timeout_s"]),
             read_timeout_s=float(section["read_timeout_s"]),
-            deadline_s=float(section["deadline_s"]),
+            deadline_s=section.get("deadline_s"),  # None: derived from the two timeouts
             verify=verify, **options,
         )
 
@@ -391,7 +390,8 @@ class OperatorClient:
             try:
                 response = self.session.request(
                     method, self.base_url + path, data=data, headers=headers, stream=True,
-                    allow_redirects=False, timeout=deadline.timeouts(*self.timeout))
+                    allow_redirects=False, timeout=deadline.timeouts(*self.timeout),
+                    verify=self.session.verify)  # else REQUESTS_CA_BUNDLE would override it
             except Exception as exc:
                 raise self._failure(exc, current.sent, deadline) from None
             try:

@@ -7,6 +7,9 @@ write waits at most for the time the current call has left (and never longer tha
 timeout); once none is left it fails as a timeout. The wrapper also notes whether any byte of
 the request went out, which is what decides whether a failed renewal create is *unknown*.
 
+Not bounded by it: name resolution (getaddrinfo blocks in C) and the TLS handshake, whose
+reads wait at most the connect timeout each, as before.
+
 The current attempt is a context variable: requests runs synchronously on the calling thread,
 so the socket sees exactly the call that is using it. A socket used outside any attempt
 behaves as a plain one.
@@ -95,9 +98,10 @@ class BoundedSocket:
         current = _CURRENT.get()
         if current is None:
             return
+        wait_s = current.deadline.wait_s()  # raises before anything is sent once it is late
         if sending:
             current.sent = True
-        self._sock.settimeout(current.deadline.wait_s())
+        self._sock.settimeout(wait_s)
 
     def makefile(self, mode: str = "r", buffering: int | None = None, **kwargs: Any) -> Any:
         """http.client reads the answer through ``makefile("rb")``: route it through us."""
@@ -131,7 +135,7 @@ class _Connection(HTTPConnection):
 
 
 class _TlsConnection(HTTPSConnection):
-    """The TLS handshake itself is bounded by the connect timeout, per read, as before."""
+    """Wrapped once the handshake is done: ``ssl`` needs the real socket to wrap."""
 
     def connect(self) -> None:
         super().connect()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,12 +32,13 @@ class HostileServer:
     requests: list[Request] = field(default_factory=list)
     sent: int = 0
     stop: threading.Event = field(default_factory=threading.Event)
+    tls: ssl.SSLContext | None = None  # serve HTTPS with this context
 
     def __post_init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
         self.port = self._listener.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._conns: list[socket.socket] = []
@@ -70,6 +72,8 @@ class HostileServer:
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(10)
         try:
+            if self.tls is not None:
+                conn = self.tls.wrap_socket(conn, server_side=True)
             with conn:
                 while not self.stop.is_set():
                     request = _read_request(conn)

@@ -319,6 +319,20 @@ def test_a_kiosk_id_no_header_can_carry_is_an_operational_error_and_sends_nothin
     assert server.requests == []
 
 
+@pytest.mark.parametrize("key", ["k\udcff", "\ud800key"])
+def test_a_kiosk_key_that_cannot_be_encoded_is_an_operational_error_and_sends_nothing(key):
+    server = canned(json_answer(201, renewal("tx-1")))
+    with server, OperatorClient(server.url, demo.DEMO_KIOSK_ID, key) as c:
+        with pytest.raises(OperatorError) as read:
+            c.get_renewal("tx-1")
+        with pytest.raises(OperatorError) as created:
+            create(c)
+    for caught in (read, created):
+        assert not isinstance(caught.value, RenewalOutcomeUnknown)
+        assert caught.value.code == "operator_request_invalid"
+    assert server.requests == []
+
+
 # --- 429 ------------------------------------------------------------------------------------
 
 
