@@ -57,7 +57,11 @@ class CameraScanner:
         on_preview: Callable[[np.ndarray], None] | None = None,
         stall_timeout_s: float = 0.6,
         reopen_interval_s: float = 0.3,
+        stopping: threading.Event | None = None,
     ) -> None:
+        """``stopping``: set by ``stop`` (and cleared by ``start``), for a source that can
+        take long to open (the demo video being made) to give up at once."""
+        self._stopping = stopping or threading.Event()
         self._open_source = open_source
         self._tracker = RegionTracker(pipeline or DecodePipeline())
         self._confirmer = ReadConfirmer()
@@ -82,10 +86,11 @@ class CameraScanner:
     def from_config(cls, scanner_section: dict[str, Any] | Any, data_dir: Path,
                     demo_iccids: Sequence[str] | None = None, **options: Any) -> CameraScanner:
         """Build from the ``[scanner]`` config section; ``options`` are the callbacks etc."""
+        stopping = threading.Event()
         factory = source_factory(str(scanner_section["source"]), int(scanner_section["width"]),
                                  int(scanner_section["height"]), data_dir=data_dir,
-                                 demo_iccids=demo_iccids)
-        return cls(factory, **options)
+                                 demo_iccids=demo_iccids, stop=stopping)
+        return cls(factory, stopping=stopping, **options)
 
     # -- the caller's side: all of these return at once --------------------------------------
 
@@ -102,6 +107,7 @@ class CameraScanner:
             if self._running:
                 return
             self._running = True
+            self._stopping.clear()
         self._set_health(HealthState.STARTING)
         self._spawn(self._decode_loop, "scanner-decode")
         self._spawn(self._watchdog_loop, "scanner-watchdog")
@@ -113,6 +119,7 @@ class CameraScanner:
             self._running = False
             self._generation += 1
             self._lock.notify_all()
+        self._stopping.set()
         for thread in self._threads:
             thread.join(timeout)
         self._threads = [t for t in self._threads if t.is_alive()]

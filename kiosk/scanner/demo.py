@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import multiprocessing.connection
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,8 +32,13 @@ class Appearance:
     leaves: int  # first frame after it is gone
 
 
-def demo_video(data_dir: Path, iccids: Sequence[str] | None = None, seed: int = 1) -> Path:
-    """The demo video for ``iccids`` (default: the built-in sample cards), made on first use."""
+def demo_video(data_dir: Path, iccids: Sequence[str] | None = None, seed: int = 1,
+               stop: threading.Event | None = None) -> Path:
+    """The demo video for ``iccids`` (default: the built-in sample cards), made on first use.
+
+    Making it takes seconds (a minute on a loaded machine): ``stop`` set (the scanner is
+    stopping) ends the maker at once, and the maker is a daemon process, so a kiosk told to
+    stop never waits for a video it will not show."""
     iccids = tuple(iccids or samples.DEFAULT_DEMO_ICCIDS)
     tag = hashlib.sha256(f"{seed}:{','.join(iccids)}".encode()).hexdigest()[:12]
     path = data_dir / "scanner" / f"demo-cards-{tag}.avi"
@@ -41,14 +48,29 @@ def demo_video(data_dir: Path, iccids: Sequence[str] | None = None, seed: int = 
         # Drawing the frames is Python-heavy: in a thread it would hold the GIL for seconds
         # and freeze the touch screen, so a separate process makes the video.
         child = multiprocessing.get_context("spawn").Process(
-            target=_write_demo_video, args=(partial, iccids, seed), name="demo-video"
+            target=_write_demo_video, args=(partial, iccids, seed), name="demo-video",
+            daemon=True,
         )
         child.start()
-        child.join()
+        stopped = _wait(child, stop or threading.Event())
+        if stopped:
+            raise OSError(f"stopped before the demo video {path} was made")
         if child.exitcode != 0:
             raise OSError(f"could not make the demo video {path} (exit {child.exitcode})")
         partial.replace(path)
     return path
+
+
+def _wait(child: multiprocessing.process.BaseProcess, stop: threading.Event) -> bool:
+    """Wait for ``child`` to end, or end it when ``stop`` is set first; True if stopped."""
+    sentinel = child.sentinel
+    while not stop.is_set():
+        if multiprocessing.connection.wait([sentinel], timeout=0.1):
+            child.join()
+            return False
+    child.terminate()
+    child.join()
+    return True
 
 
 def _write_demo_video(path: Path, iccids: Sequence[str], seed: int) -> None:

@@ -8,6 +8,7 @@ reused.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -126,15 +127,17 @@ class ImageFolderSource:
 
 def source_factory(spec: str, width: int = 1280, height: int = 720, *,
                    data_dir: Path | None = None,
-                   demo_iccids: Sequence[str] | None = None) -> Callable[[], FrameSource]:
+                   demo_iccids: Sequence[str] | None = None,
+                   stop: threading.Event | None = None) -> Callable[[], FrameSource]:
     """What config ``[scanner] source`` names, as a factory of fresh sources.
 
     ``demo``: a generated video of demo cards (written under ``data_dir`` at first use);
     digits: a device index; ``/dev/...``: a device path; a folder: its images; else a video file.
+    ``stop``: set when the scanner stops, so a demo video still being made is abandoned.
     """
     spec = spec.strip()
     if spec == "demo":
-        return lambda: _demo_source(data_dir or Path("."), demo_iccids)
+        return lambda: _demo_source(data_dir or Path("."), demo_iccids, stop)
     if spec.isdigit():
         return lambda: VideoSource(int(spec), width, height)
     if spec.startswith("/dev/"):
@@ -144,6 +147,7 @@ def source_factory(spec: str, width: int = 1280, height: int = 720, *,
     return lambda: VideoSource(spec, width, height, live=False)
 
 
-def _demo_source(data_dir: Path, demo_iccids: Sequence[str] | None) -> FrameSource:
+def _demo_source(data_dir: Path, demo_iccids: Sequence[str] | None,
+                 stop: threading.Event | None) -> FrameSource:
     """Runs on the capture thread: the first use renders the video there, not in the caller."""
-    return VideoSource(str(demo_video(data_dir, demo_iccids)), live=False, loop=True)
+    return VideoSource(str(demo_video(data_dir, demo_iccids, stop=stop)), live=False, loop=True)

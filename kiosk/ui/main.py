@@ -43,6 +43,8 @@ def demo_cards() -> tuple:
 
 
 def run_ui(args: argparse.Namespace) -> int:
+    signals = StopSignals()
+    signals.install()  # first: start-up (build, recovery, the window) takes seconds
     cfg = config_mod.load(Path(args.config) if getattr(args, "config", None) else None)
     width, height = screen_size(cfg)
     prepare(Screen(width, height, kiosk_mode=not cfg.is_demo))
@@ -53,7 +55,10 @@ def run_ui(args: argparse.Namespace) -> int:
     try:
         for line in kiosk.recover():
             log.warning("recovered %s: %s -> %s", line.tx_id, line.before, line.after)
-        return _run(kiosk, cfg, width, height)
+        if signals.signum is not None:  # told to stop while starting: no window at all
+            log.info("ui.stopped")
+            return 0
+        return _run(kiosk, cfg, width, height, signals)
     finally:
         kiosk.close()
 
@@ -110,7 +115,8 @@ class ScanLink:
         engine.subscribe(arrived)
 
 
-def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
+def _run(kiosk, cfg: config_mod.Config, width: int, height: int,
+         signals: StopSignals) -> int:
     from kivy.clock import Clock
 
     from kiosk.flow.runner import ThreadRunner
@@ -148,9 +154,10 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
     scanner.start()
     Clock.schedule_once(lambda _dt: pacer.start(), 1)  # once the first screen is up
     kiosk_app = KioskApp(make_root, kiosk_mode=not cfg.is_demo)
-    stop_on_signals(kiosk_app.stop)
+    signals.stop_with(kiosk_app.stop)
     try:
-        kiosk_app.run()
+        if signals.signum is None:
+            kiosk_app.run()
     finally:
         scanner.stop()
         runner.shutdown()
@@ -158,17 +165,45 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
     return 0
 
 
-def stop_on_signals(stop: Callable[[], None]) -> None:
+class StopSignals:
     """Ctrl-C and systemd's SIGTERM end the UI's loop on its own thread, so the window,
     camera and workers close in order (a KeyboardInterrupt raised wherever the loop happened
-    to be left a traceback and skipped none of that only by luck)."""
-    import signal
+    to be left a traceback and skipped none of that only by luck).
 
-    from kivy.clock import Clock
+    Installed before anything else is started: a signal that arrives while the kiosk is still
+    starting (building adapters, recovering, opening the window) is remembered, so start-up
+    stops at the next step instead of the process dying mid-way (SIGTERM's default) or
+    running on with the signal lost.
+    """
 
-    def handler(signum: int, _frame) -> None:
-        logs.event(log, "ui.stopping", signal=signal.Signals(signum).name)
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._stop: Callable[[], None] | None = None
+
+    def install(self) -> None:
+        import signal
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self._received)
+
+    def stop_with(self, stop: Callable[[], None]) -> None:
+        """The UI loop is about to run: ``stop`` ends it (at its first frame, if a signal
+        came between this and the loop's start)."""
+        self._stop = stop
+        if self.signum is not None:
+            self._schedule()
+
+    def _received(self, signum: int, _frame) -> None:
+        import signal
+
+        if self.signum is None:
+            logs.event(log, "ui.stopping", signal=signal.Signals(signum).name)
+        self.signum = signum
+        if self._stop is not None:
+            self._schedule()
+
+    def _schedule(self) -> None:
+        from kivy.clock import Clock
+
+        stop = self._stop
         Clock.schedule_once(lambda _dt: stop(), 0)
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, handler)

@@ -81,7 +81,7 @@ class Harness:
             EventLoop.idle()
         raise AssertionError("the screen never finished building")
 
-    def wait_for(self, ready: Callable[[], bool], what: str, limit_s: float = 15) -> None:
+    def wait_for(self, ready: Callable[[], bool], what: str, limit_s: float = 120) -> None:
         """Let frames run until worker threads have answered (a bound, not a speed check)."""
         end = time.monotonic() + limit_s
         while not ready():

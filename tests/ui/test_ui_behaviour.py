@@ -100,7 +100,12 @@ def test_hidden_staff_gesture_opens_the_staff_login(make_ui):
     assert not ui.shows("Staff login")
 
 
-def test_camera_preview_uploads_only_new_frames_and_stops_with_its_screen(make_ui):
+@pytest.mark.parametrize("tick_every_frame", [False, True])
+def test_camera_preview_uploads_only_new_frames_and_stops_with_its_screen(make_ui, monkeypatch,
+                                                                         tick_every_frame):
+    """``tick_every_frame``: the area's wall-clock tick is due in every frame, as when each
+    frame takes longer than the tick's period on a loaded machine (which made a second upload
+    of the first frame, after the preview's final layout, fail this test there)."""
     import numpy as np
 
     from kiosk.ui.camera_view import CameraPreview
@@ -113,17 +118,25 @@ def test_camera_preview_uploads_only_new_frames_and_stops_with_its_screen(make_u
         previews.append(CameraPreview(lambda: frames["newest"]))
         return previews[-1]
 
+    if tick_every_frame:
+        monkeypatch.setattr("kiosk.ui.scan_area.PREVIEW_FPS", 1_000_000)
     ui = make_ui()
     ui.root.camera = camera
     ui.tap("Start")
     preview = previews[-1]
     area = next(w for w in ui.root.walk(restrict=True) if isinstance(w, ScanArea))
+    # The area's own wall-clock tick may have run during the tap's frames, before or after
+    # the preview got its final size (a new size is a new picture): whatever it did, the
+    # newest frame is shown after one explicit tick, and no frame runs between these ticks.
+    area._tick(0)
+    shown = preview.uploads
+    assert shown >= 1
     area._tick(0)
     area._tick(0)
-    assert preview.uploads == 1  # the same frame is not uploaded (nor repainted) again
+    assert preview.uploads == shown  # the same frame is not uploaded (nor repainted) again
     frames["newest"] = np.ones((72, 128, 3), np.uint8)
     area._tick(0)
-    assert preview.uploads == 2 and area._event.is_triggered
+    assert preview.uploads == shown + 1 and area._event.is_triggered
     ui.tap("Type the number instead")  # the scan screen is dropped
     assert not area._event.is_triggered
 
@@ -222,14 +235,15 @@ def test_the_read_flash_fades_in_a_few_steps(make_ui):
     from kiosk.ui.feedback import FLASH_FPS, FLASH_S
 
     ui = make_ui()
-    flash, seen = ui.root.flash, []
+    flash, seen = ui.root.flash, [1]
     flash.show("read")
-    end = time.monotonic() + FLASH_S + 0.2
-    while time.monotonic() < end:
+    end = time.monotonic() + 60  # a bound against a hang: the fade is over in FLASH_S
+    while flash.alpha != 0:  # frames until it has faded, however long each frame takes
+        assert time.monotonic() < end, f"the flash never faded: {seen}"
         EventLoop.idle()
-        if not seen or seen[-1] != flash.alpha:
+        if seen[-1] != flash.alpha:
             seen.append(flash.alpha)
-        time.sleep(1 / 120)
+        time.sleep(1 / 120)  # frames at about the display's rate, as the kiosk runs them
     assert seen[-1] == 0 and len(seen) <= FLASH_S * FLASH_FPS + 3
 
 
@@ -241,7 +255,7 @@ def test_the_read_flash_costs_nothing_once_it_has_faded(make_ui):
     assert all(bar.size == [0, 0] or tuple(bar.size) == (0, 0) for bar in flash.bars)
     flash.show("read")
     assert flash.alpha == 1 and all(min(bar.size) > 0 for bar in flash.bars)
-    ui.wait_for(lambda: flash.alpha == 0, "the flash to fade", limit_s=5)
+    ui.wait_for(lambda: flash.alpha == 0, "the flash to fade")
     EventLoop.idle()
     assert all(tuple(bar.size) == (0, 0) for bar in flash.bars)
 
@@ -357,7 +371,7 @@ def test_full_collections_run_on_the_frame_after_a_screen_swap_and_not_on_their_
 
     from kivy.base import EventLoop
 
-    from kiosk.ui.memory import CollectorPacer
+    from kiosk.ui.memory import MAX_WAIT_FRAMES, CollectorPacer
 
     pacer = CollectorPacer()
     ui = make_ui()
@@ -378,7 +392,12 @@ def test_full_collections_run_on_the_frame_after_a_screen_swap_and_not_on_their_
             junk = junk[-1:]
         assert full_passes == []
         ui.tap("Start")  # a screen swap
-        for _ in range(5):  # the swap's own frame repaints: the pass waits for a quiet one
+        # The swap's own frame repaints: the pass waits for a quiet frame, and a frame is
+        # quiet by the time spent in it, so on a loaded machine it may wait its whole limit:
+        # frames up to that limit, not a fixed few.
+        for _ in range(MAX_WAIT_FRAMES + 3):
+            if pacer.passes:
+                break
             EventLoop.idle()
         assert pacer.passes >= 1 and full_passes
     finally:
