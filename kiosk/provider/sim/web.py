@@ -167,14 +167,15 @@ class WebServer:
         manager = runner.server
         assert manager is not None
         limits = self.limits
-        protocol = type("Protocol", (_Protocol,), {"max_connections": limits.max_connections})
 
         def make() -> RequestHandler:
-            return protocol(
+            handler = _Protocol(
                 manager, loop=self.loop, keepalive_timeout=limits.read_timeout_s,
                 max_line_size=limits.max_header_line, max_field_size=limits.max_header_line,
                 max_headers=limits.max_headers, access_log=None, lingering_time=0.5,
             )
+            handler.max_connections = limits.max_connections
+            return handler
 
         self._runner = runner
         self._server = await self.loop.create_server(make, sock=self.socket)
@@ -207,8 +208,9 @@ class WebServer:
 
     def stop(self) -> None:
         """Stop listening, hang up every connection, end the loop thread."""
-        if self._thread is None:
+        if self._thread is None:  # bound, never served
             self.socket.close()
+            self.loop.close()
             return
         future = asyncio.run_coroutine_threadsafe(self._close(), self.loop)
         with contextlib.suppress(Exception):
