@@ -43,9 +43,15 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_recover(args: argparse.Namespace) -> int:
+    """With --config FILE, on what the file names (refused as ``kiosk run`` refuses it);
+    without, on the embedded demo's simulators."""
     from kiosk import app
 
-    cfg = config_mod.load(Path(args.config) if args.config else None)
+    cfg = getattr(args, "loaded_config", None)
+    if cfg is None:
+        cfg = config_mod.load(None)
+    else:
+        config_mod.check_runnable(cfg)  # printed one line per problem, exit 2, by kiosk.cli
     kiosk = app.build(cfg, resolve_data_dir(args.data_dir))
     try:
         settled = kiosk.recover()

@@ -1,4 +1,5 @@
-"""``kiosk demo`` with a screen: wires the built kiosk, the camera and the wedge to the UI.
+"""``kiosk demo`` and ``kiosk run`` with a screen: wires the built kiosk, the camera and the
+wedge to the UI.
 
 The one place in ``kiosk.ui`` that touches concrete adapters (the scanner, the demo data):
 it takes the objects ``kiosk.app.build`` made and hands the widgets plain callables, so no
@@ -10,7 +11,6 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk import config as config_mod
@@ -42,10 +42,12 @@ def demo_cards() -> tuple:
     return (*cards, DemoCard("unknown", unknown, CardStatus.UNKNOWN))
 
 
-def run_ui(args: argparse.Namespace) -> int:
-    cfg = config_mod.load(Path(args.config) if getattr(args, "config", None) else None)
+def run_ui(args: argparse.Namespace, cfg: config_mod.Config, kiosk_mode: bool) -> int:
+    """The UI on ``cfg``, which the command has validated (``kiosk demo`` puts a file's
+    values on the simulators; ``kiosk run`` refused simulators outside a demo file).
+    ``kiosk_mode``: full screen, no way out (``kiosk run``)."""
     width, height = screen_size(cfg)
-    prepare(Screen(width, height, kiosk_mode=not cfg.is_demo))
+    prepare(Screen(width, height, kiosk_mode=kiosk_mode))
     from kiosk import app
 
     kiosk = app.build(cfg, resolve_data_dir(args.data_dir), pay=getattr(args, "pay", None),
@@ -53,7 +55,7 @@ def run_ui(args: argparse.Namespace) -> int:
     try:
         for line in kiosk.recover():
             log.warning("recovered %s: %s -> %s", line.tx_id, line.before, line.after)
-        return _run(kiosk, cfg, width, height)
+        return _run(kiosk, cfg, width, height, kiosk_mode)
     finally:
         kiosk.close()
 
@@ -110,7 +112,7 @@ class ScanLink:
         engine.subscribe(arrived)
 
 
-def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
+def _run(kiosk, cfg: config_mod.Config, width: int, height: int, kiosk_mode: bool) -> int:
     from kivy.clock import Clock
 
     from kiosk.flow.runner import ThreadRunner
@@ -126,7 +128,7 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
 
     runner = ThreadRunner(clock_poster)
     engine = kiosk.engine(runner)
-    cards = demo_cards() if cfg.is_demo else ()
+    cards = demo_cards() if cfg["operator.backend"] == "simulator" else ()  # its cards
     link = ScanLink(clock_poster)
     scanner = CameraScanner.from_config(
         cfg.section("scanner"), kiosk.data_dir,
@@ -147,7 +149,7 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int) -> int:
 
     scanner.start()
     Clock.schedule_once(lambda _dt: pacer.start(), 1)  # once the first screen is up
-    kiosk_app = KioskApp(make_root, kiosk_mode=not cfg.is_demo)
+    kiosk_app = KioskApp(make_root, kiosk_mode=kiosk_mode)
     stop_on_signals(kiosk_app.stop)
     try:
         kiosk_app.run()
