@@ -347,11 +347,18 @@ def _operator_problems(operator: dict, demo: bool, base: Path | None) -> list[tu
                                                 "(demo = true)"))
     if operator["ca_bundle"]:
         bundle = (base or Path.cwd()) / operator["ca_bundle"]
-        if bundle.is_file():
+        if _is_file(bundle):
             operator["ca_bundle"] = str(bundle)
         else:
             problems.append(("operator.ca_bundle", f"no such file: {bundle}"))
     return problems
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long, a NUL byte: no such file either
+        return False
 
 
 _PRINTER_ADDRESS = {"file": ("path",), "serial": ("serial_device",),
