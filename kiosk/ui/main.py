@@ -47,6 +47,8 @@ def run_ui(args: argparse.Namespace, cfg: config_mod.Config, kiosk_mode: bool) -
     values on the simulators; ``kiosk run`` refused simulators outside a demo file).
     ``kiosk_mode``: full screen, no way out (``kiosk run``)."""
     width, height = screen_size(cfg)
+    logs.event(log, "ui.starting", kiosk_mode=kiosk_mode, width=width, height=height,
+               kiosk_id=cfg["kiosk.id"], demo=cfg.is_demo)
     prepare(Screen(width, height, kiosk_mode=kiosk_mode))
     from kiosk import app
 
