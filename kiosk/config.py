@@ -43,11 +43,20 @@ _KIOSK_ID = re.compile(r"[!-~]{1,32}")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
+def _shown(value: Any) -> str:
+    """A value as a problem line quotes it: short (a 5000-digit integer cannot even be
+    printed, and a 100 kB string would bury the line)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an integer of {value.bit_length()} bits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _timezone(value: str) -> str | None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        return f"unknown timezone {value!r}"
+        return f"unknown timezone {_shown(value)}"
     return None
 
 
@@ -59,20 +68,20 @@ def _url(value: str) -> str | None:
     except ValueError as exc:
         return f"not a URL: {exc}"
     if not host:
-        return f"names no host; got {value!r}"
+        return f"names no host; got {_shown(value)}"
     return None
 
 
 def _kiosk_id(value: str) -> str | None:
     if not _KIOSK_ID.fullmatch(value):
         return ("must be 1 to 32 printable ASCII characters without spaces (it is sent in "
-                f"the X-Kiosk-Id header); got {value!r}")
+                f"the X-Kiosk-Id header); got {_shown(value)}")
     return None
 
 
 def _self_service_only(value: str) -> str | None:
     if value != "self_service":
-        return f"{value!r} is {NOT_YET} (only self_service; staff modes come later)"
+        return f"{_shown(value)} is {NOT_YET} (only self_service; staff modes come later)"
     return None
 
 
@@ -87,7 +96,7 @@ def _printer_profile(value: str) -> str | None:
     from escpos.capabilities import CAPABILITIES
 
     if value not in CAPABILITIES["profiles"]:
-        return f"unknown printer profile {value!r} (see python-escpos capabilities)"
+        return f"unknown printer profile {_shown(value)} (see python-escpos capabilities)"
     return None
 
 
@@ -180,7 +189,7 @@ def _methods(value: list) -> str | None:
     if len(set(value)) != len(value):
         return "names a payment method twice"
     if unknown:
-        return f"unknown payment method(s) {unknown}; expected some of {list(_METHODS)}"
+        return f"unknown payment method(s) {_shown(unknown)}; expected some of {list(_METHODS)}"
     return None
 
 
@@ -238,11 +247,11 @@ def _problem_with(field: Field, value: Any) -> str | None:
     if isinstance(value, float) and not math.isfinite(value):
         return f"must be a finite number; got {value}"
     if field.choices and value not in field.choices:
-        return f"must be one of {', '.join(map(str, field.choices))}; got {value!r}"
+        return f"must be one of {', '.join(map(str, field.choices))}; got {_shown(value)}"
     if field.min is not None and value < field.min:
-        return f"must be at least {field.min}; got {value}"
+        return f"must be at least {field.min}; got {_shown(value)}"
     if field.max is not None and value > field.max:
-        return f"must be at most {field.max}; got {value}"
+        return f"must be at most {field.max}; got {_shown(value)}"
     return field.check(value) if field.check else None
 
 
@@ -253,7 +262,7 @@ def _uses_simulator(section: Mapping[str, Any]) -> bool:
 def _name(key: object) -> str:
     """A TOML key as it can be shown on one line: bare if it may be written bare."""
     text = str(key)
-    return text if _BARE_KEY.fullmatch(text) else repr(text)
+    return text if _BARE_KEY.fullmatch(text) and len(text) <= 60 else _shown(text)
 
 
 def _one_line(problem: str) -> str:
@@ -401,6 +410,8 @@ def _read(path: Path, where: str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         problem = f"{where}: not UTF-8 text: {exc}"
     except tomllib.TOMLDecodeError as exc:
+        problem = f"{where}: not valid TOML: {exc}"
+    except ValueError as exc:  # a number too long to convert (tomllib lets it through)
         problem = f"{where}: not valid TOML: {exc}"
     except RecursionError:
         problem = f"{where}: nested too deeply; not a configuration file"

@@ -277,3 +277,24 @@ def test_the_demo_command_runs_any_valid_file_on_the_simulators(tmp_path):
     cfg = config.load(write(tmp_path, PRODUCTION + "[kiosk]\nid = 'SVO-1'\n")).as_demo()
     assert cfg.is_demo and cfg["kiosk.id"] == "SVO-1"
     assert cfg["operator.backend"] == "simulator" and cfg["printer.transport"] == "virtual"
+
+
+def test_a_number_too_long_to_read_is_refused_not_a_crash(tmp_path):
+    problems = problems_of(tmp_path, "[ui]\nwidth = " + "1" * 5000 + "\n")
+    assert len(problems) == 1 and problems[0].startswith("not valid TOML"), problems
+
+
+def test_a_huge_hex_number_is_refused_in_a_short_line(tmp_path):
+    reason = refused(tmp_path, "[ui]\nwidth = 0x" + "f" * 5000 + "\n", "ui.width")
+    assert reason.startswith("must be at most 7680") and len(reason) < 200, reason
+
+
+def test_a_huge_value_is_shown_shortened(tmp_path):
+    reason = refused(tmp_path, f"[kiosk]\ntimezone = '{'x' * 100_000}'\n", "kiosk.timezone")
+    assert reason.startswith("unknown timezone 'xxx") and len(reason) < 200, reason
+
+
+def test_a_huge_key_is_shown_shortened(tmp_path):
+    problems = problems_of(tmp_path, f"[kiosk]\n{'k' * 100_000} = 1\n")
+    assert len(problems) == 1 and problems[0].endswith(": unknown key")
+    assert len(problems[0]) < 200
