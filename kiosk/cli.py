@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kiosk import __version__, config, logs
+from kiosk import __version__, config, logs, paths
 
 COMMAND_MODULES = (
     "kiosk.config_cli",
@@ -63,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.setup(args.log_level)
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
+        return 2
+    try:
+        paths.data_dir(args.data_dir)  # made now, so a bad one is one line, not a traceback
+    except OSError as exc:
+        print(f"kiosk: --data-dir: cannot use {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
     try:
         # Every command reads --config, so a refused file stops each one before it starts.

@@ -17,7 +17,7 @@ from typing import TextIO
 from kiosk import config as config_mod
 from kiosk.flow.runner import InlineRunner
 from kiosk.flow.view import Step, View
-from kiosk.i18n import Translator
+from kiosk.i18n import LANGUAGES, Translator
 from kiosk.paths import data_dir as resolve_data_dir
 from kiosk.payment.simulator import Script
 
@@ -33,10 +33,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--refuse-reversal", action="store_true",
                         help="the terminal refuses reversals (day closed): returns go as refunds")
     parser.add_argument("--operator-fault", action="append", default=[], metavar="SPEC",
+                        type=_fault_spec,
                         help="a fault for the operator simulator, e.g. renewal_failed")
-    parser.add_argument("--lang", help="language of the printed steps "
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of the printed steps "
                         "(default: kiosk.default_language)")
     parser.set_defaults(handler=run)
+
+
+def _fault_spec(spec: str) -> str:
+    """A spec the operator simulator takes, checked while the options are read."""
+    from kiosk.provider.sim_faults import Fault
+
+    try:
+        Fault.from_spec(spec)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise argparse.ArgumentTypeError(f"{spec!r}: {exc}") from None
+    return spec
 
 
 def run(args: argparse.Namespace) -> int:

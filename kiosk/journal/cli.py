@@ -29,10 +29,15 @@ def run_export(args: argparse.Namespace) -> int:
     from kiosk.journal.export import export_csv
     from kiosk.journal.store import Journal
 
+    try:
+        out = args.out.open("w", newline="", encoding="utf-8") if args.out else None
+    except OSError as exc:
+        print(f"kiosk journal export: --out {args.out}: {exc.strerror}", file=sys.stderr)
+        return 2
     journal = Journal(resolve_data_dir(args.data_dir) / "journal.sqlite")
     try:
-        if args.out:
-            with args.out.open("w", newline="", encoding="utf-8") as out:
+        if out is not None:
+            with out:
                 count = export_csv(journal, out)
             print(f"{count} transactions written to {args.out}", file=sys.stderr)
         else:

@@ -140,3 +140,23 @@ def test_recover_reads_the_file(tmp_path):
     result = kiosk(tmp_path, "--config", str(demo), "recover")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "recovered: 0"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("demo", "--headless", "--lang", "bogus"),
+        ("demo", "--headless", "--operator-fault", "bogus"),
+        ("--data-dir", "{file}/data", "recover"),
+        ("--data-dir", "{file}/data", "demo", "--headless"),
+        ("journal", "export", "--out", "{file}/journal.csv"),
+    ],
+    ids=["lang", "operator-fault", "data-dir recover", "data-dir demo", "export out"],
+)
+def test_other_bad_options_are_one_line(tmp_path, args):
+    a_file = write(tmp_path, "", "a-file")
+    result = kiosk(tmp_path, *(arg.format(file=a_file) for arg in args))
+    assert result.returncode == 2, result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "final:" not in result.stdout
