@@ -58,7 +58,7 @@ def assert_usable(cfg: config.Config) -> None:
         for key, field in fields.items():
             value = cfg[f"{name}.{key}"]
             types = field.type if isinstance(field.type, tuple) else (field.type,)
-            assert isinstance(value, types), (name, key, value)
+            assert isinstance(value, types) or value is field.default is None, (name, key)
             if isinstance(value, float):
                 assert math.isfinite(value), (name, key)
     kiosk_id = cfg["kiosk.id"]
