@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kiosk.config import Config
+from kiosk.config import Config, ConfigError
 from kiosk.core.sale import KioskIdentity, PaymentMethod
 from kiosk.flow.audit import audit
 from kiosk.flow.checkout import Checkout, Retry
@@ -88,10 +88,13 @@ def _operator(config: Config, data_dir: Path, kiosk: dict, faults: tuple) -> Ope
     from kiosk.provider.client import OperatorClient
 
     if config["operator.backend"] == "simulator":
+        from kiosk.provider.demo_data import DEMO_KIOSK_KEY
         from kiosk.provider.sim.faults import Fault
         from kiosk.provider.sim.server import OperatorSimulator
 
-        sim = OperatorSimulator(data_dir / "operator-sim",
+        # The simulator knows this kiosk by the configured id, as the operator would.
+        keys = {config["kiosk.id"]: config["operator.kiosk_key"] or DEMO_KIOSK_KEY}
+        sim = OperatorSimulator(data_dir / "operator-sim", keys=keys,
                                 faults=[Fault.from_spec(spec) for spec in faults]).start()
         kiosk["closers"].append(sim.stop)
         kiosk["simulators"]["operator"] = sim
@@ -104,6 +107,9 @@ def _operator(config: Config, data_dir: Path, kiosk: dict, faults: tuple) -> Ope
 
 def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reversal: bool,
               card_wait_s: float):
+    if not config.is_demo:  # kiosk run refuses this first (config.check_runnable); never money
+        raise ConfigError([f"{config.source}: payment.backend: the simulator runs only in a "
+                           "demo (demo = true)"])
     ledger = data_dir / "payment-sim" / "ledger.sqlite"
     ports = {
         PaymentMethod(m): PaymentSimulator(ledger, PaymentMethod(m), default=pay or "approve",

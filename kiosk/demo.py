@@ -1,5 +1,8 @@
 """``kiosk demo``: the kiosk on its embedded simulators.
 
+With ``--config FILE`` the file is validated and its values used (kiosk id, texts, language,
+screen, timeouts...), still on the simulators; ``kiosk run`` is the kiosk as configured.
+
 ``--headless`` runs one whole renewal from the command line, printing every step the screen
 would show, so each branch (decline, refund, unknown outcomes, crashes) can be shown from a
 shell. Its last line is ``final: <state>``.
@@ -14,7 +17,7 @@ from typing import TextIO
 from kiosk import config as config_mod
 from kiosk.flow.runner import InlineRunner
 from kiosk.flow.view import Step, View
-from kiosk.i18n import Translator
+from kiosk.i18n import LANGUAGES, Translator
 from kiosk.paths import data_dir as resolve_data_dir
 from kiosk.payment.simulator import Script
 
@@ -32,9 +35,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--card-wait", type=float, default=0.0, metavar="SECONDS",
                         help="the terminal waits this long for the customer's card")
     parser.add_argument("--operator-fault", action="append", default=[], metavar="SPEC",
+                        type=_fault_spec,
                         help="a fault for the operator simulator, e.g. renewal_failed")
-    parser.add_argument("--lang", default="en", help="language of the printed steps")
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of the printed steps "
+                        "(default: kiosk.default_language)")
     parser.set_defaults(handler=run)
+
+
+def _fault_spec(spec: str) -> str:
+    """A spec the operator simulator takes, checked while the options are read."""
+    from kiosk.provider.sim.faults import Fault
+
+    try:
+        Fault.from_spec(spec)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise argparse.ArgumentTypeError(f"{spec!r}: {exc}") from None
+    return spec
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,22 +59,23 @@ def run(args: argparse.Namespace) -> int:
 
     if args.list:
         return list_demo(demo_data, sys.stdout)
+    loaded = getattr(args, "loaded_config", None)
+    cfg = loaded.as_demo() if loaded else config_mod.load(None)
     if not args.headless:
         try:
             from kiosk.ui.main import run_ui
         except ImportError:
             print("the touch UI is not part of this build yet; running --headless", file=sys.stderr)
         else:
-            return run_ui(args)
-    cfg = config_mod.load(None)
+            return run_ui(args, cfg, kiosk_mode=False)
+    lang = args.lang or cfg["kiosk.default_language"]
     kiosk = app.build(cfg, resolve_data_dir(args.data_dir), pay=args.pay,
                       operator_faults=tuple(args.operator_fault),
                       allow_reversal=not args.refuse_reversal, card_wait_s=args.card_wait)
     try:
         for line in kiosk.recover():
             print(f"recovered {line.tx_id}: {line.before} -> {line.after}")
-        final = headless(kiosk, args.card or demo_data.ICCID_ACTIVE, args.offer, args.lang,
-                         sys.stdout)
+        final = headless(kiosk, args.card or demo_data.ICCID_ACTIVE, args.offer, lang, sys.stdout)
     finally:
         kiosk.close()
     print(f"final: {final}")

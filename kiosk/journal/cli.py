@@ -32,10 +32,16 @@ def run_export(args: argparse.Namespace) -> int:
 
     data_dir = resolve_data_dir(args.data_dir)
     lock = DataDirLock(data_dir).acquire()  # not beside a running kiosk: its rows move
+    try:
+        out = args.out.open("w", newline="", encoding="utf-8") if args.out else None
+    except OSError as exc:
+        lock.release()
+        print(f"kiosk journal export: --out {args.out}: {exc.strerror}", file=sys.stderr)
+        return 2
     journal = Journal(data_dir / "journal.sqlite")
     try:
-        if args.out:
-            with args.out.open("w", newline="", encoding="utf-8") as out:
+        if out is not None:
+            with out:
                 count = export_csv(journal, out)
             print(f"{count} transactions written to {args.out}", file=sys.stderr)
         else:
@@ -47,9 +53,15 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_recover(args: argparse.Namespace) -> int:
+    """With --config FILE, on what the file names (refused as ``kiosk run`` refuses it);
+    without, on the embedded demo's simulators."""
     from kiosk import app
 
-    cfg = config_mod.load(Path(args.config) if args.config else None)
+    cfg = getattr(args, "loaded_config", None)
+    if cfg is None:
+        cfg = config_mod.load(None)
+    else:
+        config_mod.check_runnable(cfg)  # printed one line per problem, exit 2, by kiosk.cli
     kiosk = app.build(cfg, resolve_data_dir(args.data_dir))
     try:
         settled = kiosk.recover()

@@ -1,4 +1,5 @@
-"""``kiosk demo`` with a screen: wires the built kiosk, the camera and the wedge to the UI.
+"""``kiosk demo`` and ``kiosk run`` with a screen: wires the built kiosk, the camera and the
+wedge to the UI.
 
 The one place in ``kiosk.ui`` that touches concrete adapters (the scanner, the demo data):
 it takes the objects ``kiosk.app.build`` made and hands the widgets plain callables, so no
@@ -10,7 +11,6 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk import config as config_mod
@@ -42,12 +42,16 @@ def demo_cards() -> tuple:
     return (*cards, DemoCard("unknown", unknown, CardStatus.UNKNOWN))
 
 
-def run_ui(args: argparse.Namespace) -> int:
+def run_ui(args: argparse.Namespace, cfg: config_mod.Config, kiosk_mode: bool) -> int:
+    """The UI on ``cfg``, which the command has validated (``kiosk demo`` puts a file's
+    values on the simulators; ``kiosk run`` refused simulators outside a demo file).
+    ``kiosk_mode``: full screen, no way out (``kiosk run``)."""
     signals = StopSignals()
     signals.install()  # first: start-up (build, recovery, the window) takes seconds
-    cfg = config_mod.load(Path(args.config) if getattr(args, "config", None) else None)
     width, height = screen_size(cfg)
-    prepare(Screen(width, height, kiosk_mode=not cfg.is_demo))
+    logs.event(log, "ui.starting", kiosk_mode=kiosk_mode, width=width, height=height,
+               kiosk_id=cfg["kiosk.id"], demo=cfg.is_demo)
+    prepare(Screen(width, height, kiosk_mode=kiosk_mode))
     from kiosk import app
 
     kiosk = app.build(cfg, resolve_data_dir(args.data_dir), pay=getattr(args, "pay", None),
@@ -58,7 +62,7 @@ def run_ui(args: argparse.Namespace) -> int:
         if signals.signum is not None:  # told to stop while starting: no window at all
             log.info("ui.stopped")
             return 0
-        return _run(kiosk, cfg, width, height, signals)
+        return _run(kiosk, cfg, width, height, kiosk_mode, signals)
     finally:
         kiosk.close()
 
@@ -115,7 +119,7 @@ class ScanLink:
         engine.subscribe(arrived)
 
 
-def _run(kiosk, cfg: config_mod.Config, width: int, height: int,
+def _run(kiosk, cfg: config_mod.Config, width: int, height: int, kiosk_mode: bool,
          signals: StopSignals) -> int:
     from kivy.clock import Clock
 
@@ -132,7 +136,7 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int,
 
     runner = ThreadRunner(clock_poster)
     engine = kiosk.engine(runner)
-    cards = demo_cards() if cfg.is_demo else ()
+    cards = demo_cards() if cfg["operator.backend"] == "simulator" else ()  # its cards
     link = ScanLink(clock_poster)
     scanner = CameraScanner.from_config(
         cfg.section("scanner"), kiosk.data_dir,
@@ -153,7 +157,7 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int,
 
     scanner.start()
     Clock.schedule_once(lambda _dt: pacer.start(), 1)  # once the first screen is up
-    kiosk_app = KioskApp(make_root, kiosk_mode=not cfg.is_demo)
+    kiosk_app = KioskApp(make_root, kiosk_mode=kiosk_mode)
     signals.stop_with(kiosk_app.stop)
     try:
         if signals.signum is None:

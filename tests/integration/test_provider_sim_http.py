@@ -235,7 +235,7 @@ def test_a_wrong_method_is_405_with_allow(sim):
     assert answer.headers["Allow"] == "POST"
     assert answer.json()["error"]["code"] == "method_not_allowed"
     answer = requests.delete(sim.url + "/v1/renewals", timeout=5)
-    assert (answer.status_code, answer.headers["Allow"]) == (405, "POST")
+    assert (answer.status_code, set(answer.headers["Allow"].split(","))) == (405, {"GET", "POST"})
 
 
 @pytest.mark.parametrize(("raw", "status"), [

@@ -150,7 +150,7 @@ def test_the_configured_key_reaches_the_kiosk_journal_and_a_short_one_is_refused
 
     secret = "k" * 40
     good = tmp_path / "kiosk.toml"
-    good.write_text(f'[maintenance]\npin = "80241597"\n[journal]\niccid_hash_key = "{secret}"\n',
+    good.write_text(f'demo = true\n[journal]\niccid_hash_key = "{secret}"\n',
                     encoding="utf-8")
     kiosk = build(config.load(good), tmp_path / "data")
     try:

@@ -11,7 +11,7 @@ from kiosk.provider.demo_data import DEMO_KIOSK_ID, DEMO_KIOSK_KEY
 
 def load(tmp_path: Path, text: str) -> config.Config:
     path = tmp_path / "kiosk.toml"
-    path.write_text(text + '\n[maintenance]\npin = "2468"\n', encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return config.load(path)
 
 
@@ -26,6 +26,7 @@ def test_demo_configuration_uses_the_demo_kiosk_and_verifies_tls():
 
 
 def test_http_backend_with_its_own_key_timeouts_and_ca_bundle(tmp_path):
+    (tmp_path / "operator-ca.pem").write_text("a CA bundle")
     settings = load(tmp_path, """
 [kiosk]
 id = "SVO-T2-07"
@@ -35,23 +36,25 @@ url = "https://operator.example/api"
 kiosk_key = "s3cret"
 connect_timeout_s = 2
 read_timeout_s = 7.5
-ca_bundle = "/etc/kiosk/operator-ca.pem"
+ca_bundle = "operator-ca.pem"
 """)
     client = OperatorClient.from_config(settings)
     assert client.base_url == "https://operator.example/api"
     assert (client.session.auth.kiosk_id, client.session.auth.key) == ("SVO-T2-07", "s3cret")
     assert client.timeout == (2.0, 7.5)
-    assert client.session.verify == "/etc/kiosk/operator-ca.pem"
+    assert client.session.verify == str(tmp_path / "operator-ca.pem")  # beside the file
 
 
 def test_tls_verification_can_only_be_turned_off_explicitly(tmp_path):
+    (tmp_path / "ignored.pem").write_text("a CA bundle")
     settings = load(tmp_path, """
+demo = true  # only a demo file may turn it off
 [operator]
 backend = "http"
 url = "https://operator.example"
 kiosk_key = "k"
 verify_tls = false
-ca_bundle = "/ignored.pem"
+ca_bundle = "ignored.pem"
 """)
     assert OperatorClient.from_config(settings).session.verify is False
 
