@@ -150,8 +150,8 @@ class PaymentSimulator:
             os.kill(row["owner_pid"], 0)
         except ProcessLookupError:
             return True
-        except PermissionError:
-            return False
+        except PermissionError:  # alive, under another user
+            pass
         return False
 
     def _row(self, reference: str) -> sqlite3.Row | None:
@@ -222,8 +222,7 @@ class PaymentSimulator:
             self._record(reference, "cancelled")
             row = self._row(reference)
         if row["status"] == "in_progress":
-            amount = Money(row["amount_minor"], row["currency"])
-            return self._result(reference, amount, PaymentOutcome.IN_PROGRESS)
+            return self._from_row(row)
         if row["pending_queries"] > 0:
             with self._db() as db:
                 db.execute(
@@ -282,14 +281,9 @@ class PaymentSimulator:
             refunded = {r[0] for r in db.execute("SELECT reference FROM refunds")}
         results = []
         for row in rows:
-            if row["status"] == "in_progress":
-                amount = Money(row["amount_minor"], row["currency"])
-                results.append(self._result(row["reference"], amount, PaymentOutcome.IN_PROGRESS))
-                continue
-            result = self._from_row(row)
             returned = "reversal" if row["status"] == "reversed" else (
                 "refund" if row["reference"] in refunded else None)
-            results.append(replace(result, returned=returned))
+            results.append(replace(self._from_row(row), returned=returned))
         return results
 
     def end_of_day(self) -> EndOfDay:
@@ -318,6 +312,8 @@ class PaymentSimulator:
     def _from_row(self, row: sqlite3.Row) -> PaymentResult:
         amount = Money(row["amount_minor"], row["currency"])
         status = row["status"]
+        if status == "in_progress":
+            return self._result(row["reference"], amount, PaymentOutcome.IN_PROGRESS)
         outcome = {
             "approved": PaymentOutcome.APPROVED,
             "reversed": PaymentOutcome.APPROVED,
