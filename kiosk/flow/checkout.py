@@ -313,7 +313,7 @@ class Checkout:
         is asked for (``_ask_return``): DONE, NOT_FOUND (nothing went back) or UNKNOWN."""
         step = _STEP_OF[kind]
         self.journal.intent(tx.tx_id, step, TxState.RETURN_PENDING, refund_reference=reference)
-        crash_point("after_reversal_intent" if kind == "reversal" else "after_refund_intent")
+        crash_point(f"after_{kind}_intent")
         try:
             if kind == "reversal":
                 result = self.payment.reverse(tx.tx_id)

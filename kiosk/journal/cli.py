@@ -56,6 +56,7 @@ def run_recover(args: argparse.Namespace) -> int:
     """With --config FILE, on what the file names (refused as ``kiosk run`` refuses it);
     without, on the embedded demo's simulators."""
     from kiosk import app
+    from kiosk.journal.review_cli import finding_line
 
     cfg = getattr(args, "loaded_config", None)
     if cfg is None:
@@ -72,8 +73,7 @@ def run_recover(args: argparse.Namespace) -> int:
         note = f" ({line.note})" if line.note else ""
         print(f"{line.tx_id}: {line.before} -> {line.after}{note}")
     for finding in findings:
-        print(f"finding {finding['id']}: {finding['source']} {finding['reference']}: "
-              f"{finding['detail']}")
+        print(finding_line(finding))
     print(f"recovered: {len(settled)}")
     return 1 if findings or any(line.after == "manual_review" for line in settled) else 0
 

@@ -25,6 +25,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     resolve.set_defaults(handler=run_resolve)
 
 
+def finding_line(finding: dict) -> str:
+    """How a finding reads on a shell, for ``kiosk review`` and ``kiosk recover`` alike."""
+    return (f"finding {finding['id']}: {finding['source']} {finding['reference']}: "
+            f"{finding['detail']}")
+
+
 def _journal(args: argparse.Namespace):
     from kiosk.journal.lock import DataDirLock
     from kiosk.journal.store import Journal
@@ -43,7 +49,7 @@ def run_list(args: argparse.Namespace) -> int:
         journal.close()
         lock.release()
     for f in findings:
-        print(f"finding {f['id']}: {f['source']} {f['reference']}: {f['detail']} ({f['at']})")
+        print(f"{finding_line(f)} ({f['at']})")
     for tx in stuck:
         print(f"transaction {tx.tx_id}: manual review ({tx.note}), {tx.method}, "
               f"{tx.amount_minor} {tx.currency}")
