@@ -138,6 +138,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "methods": Field(list, ["card"], check=lambda v: _methods(v)),
         "timeout_s": Field((int, float), 120.0, min=5, max=600,
                            unavailable="the payment simulator has no timeout to set"),
+        # Hold the money (pre-authorisation) and book it once the renewal is applied.
+        "hold_until_renewed": Field(bool, False),
     },
     "printer": {
         "transport": Field(str, "virtual", choices=("virtual", "network", "usb", "serial", "file")),

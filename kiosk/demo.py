@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="what the payment terminal simulator does")
     parser.add_argument("--refuse-reversal", action="store_true",
                         help="the terminal refuses reversals (day closed): returns go as refunds")
+    parser.add_argument("--hold", action="store_true", default=None,
+                        help="the terminal holds the money and books it after the renewal")
     parser.add_argument("--card-wait", type=float, default=0.0, metavar="SECONDS",
                         help="the terminal waits this long for the customer's card")
     parser.add_argument("--operator-fault", action="append", default=[], metavar="SPEC",
@@ -71,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     lang = args.lang or cfg["kiosk.default_language"]
     kiosk = app.build(cfg, resolve_data_dir(args.data_dir), pay=args.pay,
                       operator_faults=tuple(args.operator_fault),
-                      allow_reversal=not args.refuse_reversal, card_wait_s=args.card_wait)
+                      allow_reversal=not args.refuse_reversal, card_wait_s=args.card_wait,
+                      hold=args.hold)
     try:
         for line in kiosk.recover():
             print(f"recovered {line.tx_id}: {line.before} -> {line.after}")

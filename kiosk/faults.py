@@ -34,6 +34,10 @@ STEPS = {
     "after_return_query_returned": "the terminal said what became of a return; not journaled",
     "after_renewal_returned": "the operator answered the renewal (any outcome); not journaled",
     "after_renewal_lookup_returned": "the operator answered a renewal lookup; not journaled",
+    "after_book_intent": "booking the held amount is journaled; the terminal not yet asked",
+    "after_book_returned": "the terminal answered the booking of a hold; nothing journaled",
+    "after_release_intent": "releasing the held amount is journaled; the terminal not asked",
+    "after_release_returned": "the terminal answered the release of a hold; nothing journaled",
     "during_recovery": "start-up recovery has begun settling a transaction",
 }
 

@@ -63,6 +63,7 @@ class SaleRecord:
 class RefundKind(StrEnum):
     REVERSAL = "reversal"  # same day, the charge disappears from the statement
     REFUND = "refund"  # a separate credit, may take days to show
+    RELEASE = "release"  # a held amount let go: it was never charged
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ class TxState(StrEnum):
     CANCELLED = "cancelled"  # nothing taken (customer cancelled, or never sent)
     REVERSED = "reversed"  # renewal failed, charge reversed
     REFUNDED = "refunded"  # renewal failed, charge refunded
+    RELEASED = "released"  # renewal failed, the held amount released: nothing was charged
     MANUAL_REVIEW = "manual_review"  # could not be resolved automatically: staff must look
 
 
@@ -35,6 +36,7 @@ FINAL_STATES = frozenset(
         TxState.CANCELLED,
         TxState.REVERSED,
         TxState.REFUNDED,
+        TxState.RELEASED,
         TxState.MANUAL_REVIEW,
     }
 )

@@ -24,7 +24,8 @@ from kiosk.payment.port import PaymentOutcome, PaymentPort, PaymentResult
 log = logging.getLogger(__name__)
 
 _MONEY_TAKEN = (PaymentOutcome.APPROVED, PaymentOutcome.IN_PROGRESS, PaymentOutcome.UNKNOWN)
-_NOTHING_TAKEN = (TxState.DECLINED, TxState.CANCELLED, TxState.REVERSED, TxState.REFUNDED)
+_NOTHING_TAKEN = (TxState.DECLINED, TxState.CANCELLED, TxState.REVERSED, TxState.REFUNDED,
+                  TxState.RELEASED)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ start-up recovery are the same code: recovery is just ``drive`` on a row a crash
 Every external call is journaled as an intent before it is made and as a result after. An
 answer that never came is resolved by asking (terminal query, operator lookup by our id),
 never by sending again under a new id.
+
+On a terminal that holds money (``HoldingPort``) the payment is a hold: it is booked only once
+the renewal is applied, before the receipt, and a failed renewal releases it, so the customer
+is never charged for a renewal they did not get, not even for a day.
 """
 
 from __future__ import annotations
@@ -31,15 +35,19 @@ from kiosk.payment.port import (
     PaymentPort,
     PaymentResult,
     ReturnOutcome,
+    ReturnResult,
     TerminalPrompt,
+    holds_money,
 )
 
 log = logging.getLogger(__name__)
 
 _UNSETTLED = (PaymentOutcome.UNKNOWN, PaymentOutcome.IN_PROGRESS)
-_STEP_OF = {"reversal": "payment.reverse", "refund": "payment.refund"}
-_RETURN_STEPS = {step: kind for kind, step in _STEP_OF.items()}
-_RETURNED = {"reversal": TxState.REVERSED, "refund": TxState.REFUNDED}
+_STEP_OF = {"reversal": "payment.reverse", "refund": "payment.refund",
+            "release": "payment.release", "book": "payment.book"}
+_RETURN_STEPS = {step: kind for kind, step in _STEP_OF.items() if kind != "book"}
+_RETURNED = {"reversal": TxState.REVERSED, "refund": TxState.REFUNDED,
+             "release": TxState.RELEASED}
 _UNSEEN_MEANS_NOT_RECEIVED = 2  # lookups after the resend that found no such renewal
 _NOTHING_TAKEN = {
     PaymentOutcome.DECLINED: TxState.DECLINED,
@@ -123,16 +131,19 @@ class Checkout:
 
     def _authorise(self, tx: Transaction, on_prompt) -> Transaction:
         amount = self._amount(tx)
-        tx = self.journal.intent(tx.tx_id, "payment.authorise", TxState.PAYMENT_PENDING,
+        hold = holds_money(self.payment)
+        step = "payment.reserve" if hold else "payment.authorise"
+        tx = self.journal.intent(tx.tx_id, step, TxState.PAYMENT_PENDING,
                                  amount=str(amount), method=tx.method)
         crash_point("after_intent_journaled")
         try:
-            result = self.payment.authorise(tx.tx_id, amount, on_prompt)
+            take = self.payment.reserve if hold else self.payment.authorise
+            result = take(tx.tx_id, amount, on_prompt)
         except Exception as exc:  # a broken adapter: the request may have gone out
             logs.event(log, "payment.error", logging.WARNING, tx=tx.tx_id, error=repr(exc))
             result = PaymentResult(tx.tx_id, PaymentOutcome.UNKNOWN, amount, tx.method)
         crash_point("after_authorise_returned")
-        return self._payment_result(tx, result, "payment.authorise")
+        return self._payment_result(tx, result, step)
 
     def _payment_result(self, tx: Transaction, result: PaymentResult, step: str) -> Transaction:
         if result.outcome in _UNSETTLED:
@@ -146,6 +157,7 @@ class Checkout:
                 "outcome": result.outcome, "auth_code": result.auth_code, "rrn": result.rrn,
                 "card_masked": result.card_masked, "terminal_id": result.terminal_id,
                 "slip_lines": list(result.slip_lines), "method": result.method,
+                "held": self._held(tx.tx_id),
             }
             tx = self.journal.result(tx.tx_id, step, TxState.PAID, {"payment": details},
                                      outcome=result.outcome)
@@ -155,6 +167,11 @@ class Checkout:
         details = {"outcome": result.outcome, "reason": result.reason}
         return self.journal.result(tx.tx_id, step, state, {"payment": details},
                                    outcome=result.outcome, reason=result.reason)
+
+    def _held(self, tx_id: str) -> bool:
+        """Whether this sale's money was asked for as a hold: the journal says, not the
+        port's configuration now (it may have changed between a crash and recovery)."""
+        return any(e["step"] == "payment.reserve" for e in self.journal.events(tx_id))
 
     def _resolve_payment(self, tx: Transaction) -> Transaction:
         for delay in self.retry.delays():
@@ -256,7 +273,38 @@ class Checkout:
 
     # -- receipt and returns -----------------------------------------------------------
 
+    def _book(self, tx: Transaction) -> Transaction:
+        """Charge the held amount now that the renewal is applied. A booking whose answer
+        was lost is asked about before another is sent; one the terminal refuses (the hold
+        expired) leaves a renewal without payment, which only staff can settle."""
+        if any(e["step"] == "payment.book" for e in self.journal.events(tx.tx_id)):
+            answer = self._ask_return(tx, "book", None)
+            if answer is ReturnOutcome.DONE:
+                return self._booked(tx)
+            if answer is not ReturnOutcome.NOT_FOUND:
+                return self._manual(tx, "book_unresolved")
+        for delay in self.retry.delays():
+            answer = self._attempt_return(tx, "book", None, TxState.APPLIED)
+            if answer is ReturnOutcome.DONE:
+                return self._booked(tx)
+            if answer is not ReturnOutcome.NOT_FOUND:
+                return self._manual(tx, "book_unresolved")
+            if self._refused_last(tx.tx_id, "payment.book"):
+                return self._manual(tx, "book_refused")
+            self.sleep(delay)
+        return self._manual(tx, "book_unresolved")
+
+    def _booked(self, tx: Transaction) -> Transaction:
+        return self.journal.result(tx.tx_id, "payment.book", TxState.APPLIED,
+                                   {"payment": {**tx.payment, "booked": True}}, outcome="done")
+
+    def _refused_last(self, tx_id: str, step: str) -> bool:
+        last = [e for e in self.journal.events(tx_id) if e["step"] == step]
+        return bool(last) and last[-1]["data"].get("outcome") == ReturnOutcome.REFUSED
+
     def _settle_receipt(self, tx: Transaction, print_receipts: bool) -> Transaction:
+        if tx.payment.get("held") and not tx.payment.get("booked"):
+            return self._book(tx)
         if not print_receipts:
             tx = self.journal.result(tx.tx_id, "receipt", TxState.DONE,
                                      {"receipt": ReceiptState.PENDING}, outcome="kept_pending")
@@ -281,6 +329,8 @@ class Checkout:
                 return self._returned(tx, _RETURNED[kind], kind, reference, print_receipts)
             if answer is not ReturnOutcome.NOT_FOUND:
                 return self._manual(tx, "return_unresolved", kind=kind)
+        if tx.payment.get("held"):
+            return self._release(tx, print_receipts)
         answer = self._attempt_return(tx, "reversal", None)
         if answer is ReturnOutcome.DONE:
             return self._returned(tx, TxState.REVERSED, "reversal", None, print_receipts)
@@ -296,6 +346,18 @@ class Checkout:
             self.sleep(delay)
         return self._manual(tx, "return_failed")
 
+    def _release(self, tx: Transaction, print_receipts: bool) -> Transaction:
+        """A held amount is let go, never booked and refunded: nothing was charged."""
+        for delay in self.retry.delays():
+            answer = self._attempt_return(tx, "release", None)
+            if answer is ReturnOutcome.DONE:
+                return self._returned(tx, TxState.RELEASED, "release", None, print_receipts)
+            if answer is not ReturnOutcome.NOT_FOUND or self._refused_last(
+                    tx.tx_id, "payment.release"):
+                break
+            self.sleep(delay)
+        return self._manual(tx, "release_failed")
+
     def _earlier_returns(self, tx_id: str) -> list[tuple[str, str | None]]:
         """(kind, refund reference) of every return this transaction's journal says was
         about to be attempted, oldest first."""
@@ -308,26 +370,33 @@ class Checkout:
                     seen.append(attempt)
         return seen
 
-    def _attempt_return(self, tx: Transaction, kind: str, reference: str | None) -> ReturnOutcome:
-        """One reversal or refund, journaled before and after. An answer that did not come
-        is asked for (``_ask_return``): DONE, NOT_FOUND (nothing went back) or UNKNOWN."""
+    def _attempt_return(self, tx: Transaction, kind: str, reference: str | None,
+                        state: TxState = TxState.RETURN_PENDING) -> ReturnOutcome:
+        """One settlement call (reversal, refund, release or book), journaled before and
+        after. An answer that did not come is asked for (``_ask_return``): DONE, NOT_FOUND
+        (nothing happened) or UNKNOWN. A refusal reads as NOT_FOUND: nothing moved."""
         step = _STEP_OF[kind]
-        self.journal.intent(tx.tx_id, step, TxState.RETURN_PENDING, refund_reference=reference)
+        self.journal.intent(tx.tx_id, step, state, refund_reference=reference)
         crash_point(f"after_{kind}_intent")
         try:
-            if kind == "reversal":
-                result = self.payment.reverse(tx.tx_id)
-            else:
-                result = self.payment.refund(tx.tx_id, self._amount(tx), reference or "")
+            result = self._settlement(tx, kind, reference)
             outcome, reason = result.outcome, result.reason
         except Exception as exc:
             outcome, reason = ReturnOutcome.UNKNOWN, repr(exc)
         crash_point(f"after_{kind}_returned")
-        self.journal.result(tx.tx_id, step, TxState.RETURN_PENDING, outcome=outcome,
-                            reason=reason)
+        self.journal.result(tx.tx_id, step, state, outcome=outcome, reason=reason)
         if outcome is ReturnOutcome.UNKNOWN:
             return self._ask_return(tx, kind, reference)
         return ReturnOutcome.NOT_FOUND if outcome is ReturnOutcome.REFUSED else outcome
+
+    def _settlement(self, tx: Transaction, kind: str, reference: str | None) -> ReturnResult:
+        if kind == "reversal":
+            return self.payment.reverse(tx.tx_id)
+        if kind == "refund":
+            return self.payment.refund(tx.tx_id, self._amount(tx), reference or "")
+        if kind == "release":
+            return self.payment.release(tx.tx_id)
+        return self.payment.book(tx.tx_id, self._amount(tx))
 
     def _ask_return(self, tx: Transaction, kind: str, reference: str | None) -> ReturnOutcome:
         """What the terminal knows of one earlier return, asked until it says."""

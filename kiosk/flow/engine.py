@@ -59,6 +59,8 @@ PROBLEMS = {
                    "The money is back on your card. Please keep the slip."),
     "refunded": N_("The renewal could not be completed, so your payment was refunded. "
                    "It may take a few days to appear. Please keep the slip."),
+    "released": N_("The renewal could not be completed, so the amount held on your card was "
+                   "released. Nothing was charged. Please keep the slip."),
     "manual_review": N_("We could not confirm your renewal. Your payment is recorded and staff "
                         "will resolve it. Please keep the slip and call support."),
     "code_blocked": N_("Too many wrong codes. For your security, please start again later."),
@@ -79,6 +81,7 @@ _ACTIONS = {
     "cancelled": (Action.RETRY, Action.OTHER_METHOD, Action.FINISH),
     "reversed": (Action.FINISH,),
     "refunded": (Action.FINISH,),
+    "released": (Action.FINISH,),
     "manual_review": (Action.FINISH,),
     "code_blocked": (Action.FINISH,),
     "printer_unavailable": (Action.FINISH,),
@@ -507,7 +510,8 @@ class Engine:
         tx: Transaction = outcome.value
         if tx.state in (TxState.DECLINED, TxState.CANCELLED):
             self._problem("declined" if tx.state is TxState.DECLINED else "cancelled")
-        elif tx.state in (TxState.REVERSED, TxState.REFUNDED, TxState.MANUAL_REVIEW):
+        elif tx.state in (TxState.REVERSED, TxState.REFUNDED, TxState.RELEASED,
+                          TxState.MANUAL_REVIEW):
             self._problem(str(tx.state))
             self._publish(result=self._result_view(tx, None))
         else:

@@ -26,13 +26,14 @@ KINDS = (
     "journal_disagrees",  # a final journal state the ledgers contradict
     "unfinished",  # a journal row still open after recovery
     "identifier_kept",  # a full ICCID still stored after the sale was final
+    "hold_unsettled",  # money held on the customer's card, neither booked nor released
 )
 
 
 @dataclass(frozen=True)
 class Charge:
     reference: str
-    status: str  # approved, declined, cancelled, reversed, in_progress
+    status: str  # approved, declined, cancelled, reversed, in_progress; reserved, released
     refunds: int = 0
 
     @property
@@ -42,7 +43,7 @@ class Charge:
     @property
     def returns(self) -> int:
         """How many times money went back: a reversal and each refund count one."""
-        return (self.status == "reversed") + self.refunds
+        return (self.status in ("reversed", "released")) + self.refunds
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,9 @@ def reconcile(
         if charge.returns > 1:
             found.append(Violation("returned_twice", ref, f"{charge.status}, "
                                    f"{charge.refunds} refund(s)"))
-        if ref not in txs and charge.status not in ("declined", "cancelled"):
+        if charge.status == "reserved":
+            found.append(Violation("hold_unsettled", ref, "held, never booked or released"))
+        if ref not in txs and charge.status not in ("declined", "cancelled", "released"):
             found.append(Violation("charge_without_journal", ref, f"terminal says {charge.status}"))
     for tx in txs.values():
         found.extend(_agrees(tx, charges.get(tx.tx_id), applied[tx.tx_id]))
@@ -97,6 +100,7 @@ def _agrees(tx: Transaction, charge: Charge | None, applied: int) -> list[Violat
         TxState.CANCELLED: status in (None, "cancelled"),
         TxState.REVERSED: status == "reversed" and applied == 0,
         TxState.REFUNDED: bool(charge and charge.refunds) and applied == 0,
+        TxState.RELEASED: status == "released" and applied == 0,
         TxState.MANUAL_REVIEW: True,
     }[tx.state]
     if expected:

@@ -72,9 +72,12 @@ class PaymentResult:
 
 @dataclass(frozen=True)
 class ReturnResult:
+    """The end of a settlement call: a reversal or refund, or, on a terminal that holds
+    money (``HoldingPort``), the booking or release of a held amount."""
+
     reference: str
     outcome: ReturnOutcome
-    kind: str  # "reversal" or "refund"
+    kind: str  # "reversal", "refund", "book" or "release"
     refund_reference: str | None = None
     reason: str | None = None
 
@@ -126,3 +129,28 @@ class PaymentPort(Protocol):
     def end_of_day(self) -> EndOfDay: ...
 
     def status(self) -> DeviceStatus: ...
+
+
+class HoldingPort(PaymentPort, Protocol):
+    """A terminal that can hold money until the renewal is applied (a pre-authorisation or
+    reservation): the customer is charged only by ``book``, and a failed renewal ends with
+    ``release``, so the statement never shows a charge and a refund. ``query`` answers
+    APPROVED for a held amount; ``query_return`` also answers for "book" and "release"."""
+
+    holds: bool  # this terminal is configured to hold (its firmware and acquirer allow it)
+
+    def reserve(
+        self, reference: str, amount: Money, on_prompt: Callable[[TerminalPrompt], None]
+    ) -> PaymentResult:
+        """Hold ``amount`` on the customer's card: APPROVED means held, nothing charged."""
+
+    def book(self, reference: str, amount: Money) -> ReturnResult:
+        """Charge the held amount (kind "book"). Idempotent: a held amount books once."""
+
+    def release(self, reference: str) -> ReturnResult:
+        """Let the held amount go (kind "release"): nothing is charged. Idempotent."""
+
+
+def holds_money(port: PaymentPort) -> bool:
+    """Whether sales through ``port`` hold the money first and book it after the renewal."""
+    return bool(getattr(port, "holds", False))

@@ -2,9 +2,10 @@
 
 Outcomes are scripted per transaction or by default: approve, decline, customer cancel,
 timeout before sending, timeout after sending (unknown; a later query tells the truth),
-approve then connection lost, and a busy terminal. Its ledger is a SQLite file, written
-before it answers, like a terminal's own memory: after a crash of the kiosk the ledger is
-the truth the recovery tests check against.
+approve then connection lost, and a busy terminal. With ``holds`` it holds money as a
+pre-authorisation does: ``reserve`` holds, ``book`` charges, ``release`` lets go. Its
+ledger is a SQLite file, written before it answers, like a terminal's own memory: after a
+crash of the kiosk the ledger is the truth the recovery tests check against.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ CREATE TABLE IF NOT EXISTS charges (
     reference TEXT PRIMARY KEY, amount_minor INTEGER NOT NULL, currency TEXT NOT NULL,
     status TEXT NOT NULL, auth_code TEXT, rrn TEXT, pending_queries INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL, owner_pid INTEGER);
+CREATE TABLE IF NOT EXISTS holds (
+    reference TEXT PRIMARY KEY, settled TEXT, settled_at TEXT);
 CREATE TABLE IF NOT EXISTS refunds (
     refund_reference TEXT PRIMARY KEY, reference TEXT NOT NULL, amount_minor INTEGER NOT NULL,
     currency TEXT NOT NULL, created_at TEXT NOT NULL);
@@ -76,6 +79,7 @@ class PaymentSimulator:
         wait_for_card_s: float = 0.0,
         allow_reversal: bool = True,
         pending_queries: int = 1,
+        holds: bool = False,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.ledger_path = ledger_path
@@ -84,6 +88,7 @@ class PaymentSimulator:
         self.wait_for_card_s = wait_for_card_s
         self.allow_reversal = allow_reversal
         self.pending_queries = pending_queries
+        self.holds = holds
         self._now = now
         self.online = True  # off: the terminal is unplugged, status says so, nothing is sent
         self._scripts: dict[str, Script] = {}
@@ -133,7 +138,8 @@ class PaymentSimulator:
 
     def _record(self, reference: str, status: str, pending: int = 0) -> None:
         digits = str(int(hashlib.sha256(reference.encode()).hexdigest(), 16))
-        auth, rrn = (digits[:6], digits[6:18]) if status == "approved" else (None, None)
+        taken = status in ("approved", "reserved")
+        auth, rrn = (digits[:6], digits[6:18]) if taken else (None, None)
         with self._db() as db:
             db.execute(
                 "UPDATE charges SET status=?, auth_code=?, rrn=?, pending_queries=?, "
@@ -174,6 +180,17 @@ class PaymentSimulator:
     def authorise(
         self, reference: str, amount: Money, on_prompt: Callable[[TerminalPrompt], None]
     ) -> PaymentResult:
+        return self._take(reference, amount, on_prompt, "approved")
+
+    def reserve(
+        self, reference: str, amount: Money, on_prompt: Callable[[TerminalPrompt], None]
+    ) -> PaymentResult:
+        """A pre-authorisation: the customer's card goes through every step of a payment,
+        and the amount is held, not charged, until ``book`` or ``release``."""
+        return self._take(reference, amount, on_prompt, "reserved")
+
+    def _take(self, reference: str, amount: Money, on_prompt: Callable[[TerminalPrompt], None],
+              approved: str) -> PaymentResult:
         if self._row(reference) is not None:
             raise ValueError(f"reference {reference} was already used at this terminal")
         if not self.online:
@@ -193,7 +210,7 @@ class PaymentSimulator:
             self._record(reference, "declined")
             return self._result(reference, amount, PaymentOutcome.DECLINED, reason="51")
         pending = self.pending_queries if outcome is Script.TIMEOUT_AFTER_SEND else 0
-        self._record(reference, "approved", pending)
+        self._record(reference, approved, pending)
         if outcome in (Script.TIMEOUT_AFTER_SEND, Script.APPROVE_THEN_LOST):
             return self._result(reference, amount, PaymentOutcome.UNKNOWN, reason="no_answer")
         on_prompt(prompt("remove_card"))
@@ -235,10 +252,10 @@ class PaymentSimulator:
 
     def reverse(self, reference: str) -> ReturnResult:
         row = self._row(reference)
-        if row is None or row["status"] in ("declined", "cancelled", "in_progress"):
-            return ReturnResult(reference, ReturnOutcome.REFUSED, "reversal", reason="no_charge")
-        if row["status"] == "reversed":
+        if row is not None and row["status"] == "reversed":
             return ReturnResult(reference, ReturnOutcome.DONE, "reversal")
+        if row is None or row["status"] != "approved":  # a held amount is released instead
+            return ReturnResult(reference, ReturnOutcome.REFUSED, "reversal", reason="no_charge")
         if not self.allow_reversal:
             return ReturnResult(reference, ReturnOutcome.REFUSED, "reversal", reason="day_closed")
         with self._db() as db:
@@ -260,10 +277,41 @@ class PaymentSimulator:
             )
         return ReturnResult(reference, ReturnOutcome.DONE, "refund", refund_reference)
 
+    def book(self, reference: str, amount: Money) -> ReturnResult:
+        return self._settle_hold(reference, "book", "approved")
+
+    def release(self, reference: str) -> ReturnResult:
+        return self._settle_hold(reference, "release", "released")
+
+    def _settle_hold(self, reference: str, kind: str, status: str) -> ReturnResult:
+        """A held amount is booked or released once; asking again for the same answers DONE,
+        and the other is refused (a booked amount is not released, nor the reverse)."""
+        row = self._row(reference)
+        if row is not None and row["status"] == status and self._hold_settled(reference) == kind:
+            return ReturnResult(reference, ReturnOutcome.DONE, kind)
+        if row is None or row["status"] != "reserved":
+            return ReturnResult(reference, ReturnOutcome.REFUSED, kind, reason="no_hold")
+        stamp = self._now().isoformat()
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("UPDATE charges SET status=?, updated_at=? WHERE reference=?",
+                       (status, stamp, reference))
+            db.execute("INSERT OR REPLACE INTO holds VALUES (?,?,?)", (reference, kind, stamp))
+            db.execute("COMMIT")
+        return ReturnResult(reference, ReturnOutcome.DONE, kind)
+
+    def _hold_settled(self, reference: str) -> str | None:
+        with self._db() as db:
+            row = db.execute("SELECT settled FROM holds WHERE reference=?",
+                             (reference,)).fetchone()
+        return row[0] if row else None
+
     def query_return(
         self, reference: str, kind: str, refund_reference: str | None = None
     ) -> ReturnResult:
-        if kind == "reversal":
+        if kind in ("book", "release"):
+            done = self._hold_settled(reference) == kind
+        elif kind == "reversal":
             row = self._row(reference)
             done = row is not None and row["status"] == "reversed"
         else:
@@ -281,7 +329,7 @@ class PaymentSimulator:
             refunded = {r[0] for r in db.execute("SELECT reference FROM refunds")}
         results = []
         for row in rows:
-            returned = "reversal" if row["status"] == "reversed" else (
+            returned = {"reversed": "reversal", "released": "release"}.get(row["status"]) or (
                 "refund" if row["reference"] in refunded else None)
             results.append(replace(self._from_row(row), returned=returned))
         return results
@@ -316,7 +364,9 @@ class PaymentSimulator:
             return self._result(row["reference"], amount, PaymentOutcome.IN_PROGRESS)
         outcome = {
             "approved": PaymentOutcome.APPROVED,
+            "reserved": PaymentOutcome.APPROVED,  # held: the money is the customer's no more
             "reversed": PaymentOutcome.APPROVED,
+            "released": PaymentOutcome.APPROVED,
             "declined": PaymentOutcome.DECLINED,
             "cancelled": PaymentOutcome.CANCELLED,
         }[status]

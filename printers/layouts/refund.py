@@ -9,7 +9,8 @@ from kiosk.core.sale import RefundKind, RefundRecord
 from printers.document import Document
 from printers.layouts.common import Speaker, kiosk_header, support_footer
 
-TITLES = {RefundKind.REVERSAL: N_("Payment reversal"), RefundKind.REFUND: N_("Refund")}
+TITLES = {RefundKind.REVERSAL: N_("Payment reversal"), RefundKind.REFUND: N_("Refund"),
+          RefundKind.RELEASE: N_("Payment hold released")}
 EXPLANATIONS = {
     RefundKind.REVERSAL: N_(
         "The renewal could not be applied. The payment was cancelled and will not be charged."
@@ -17,6 +18,10 @@ EXPLANATIONS = {
     RefundKind.REFUND: N_(
         "The renewal could not be applied. The amount is returned to your payment method; "
         "it may take several days to appear."
+    ),
+    RefundKind.RELEASE: N_(
+        "The renewal could not be applied. The amount held on your card was released and "
+        "was not charged."
     ),
 }
 REASONS = {

@@ -38,6 +38,11 @@ SCENARIOS = (
              ("--operator-fault", "renewal_failed", "--refuse-reversal")),
     Scenario("renewal_answer_lost", ("--operator-fault", "drop_after,path=/v1/renewals")),
     Scenario("renewal_pending", ("--operator-fault", "renewal_pending")),
+    Scenario("hold_approve", ("--hold", "--pay", "approve")),
+    Scenario("hold_approve_then_lost", ("--hold", "--pay", "approve_then_lost")),
+    Scenario("hold_renewal_failed_released", ("--hold", "--operator-fault", "renewal_failed")),
+    Scenario("hold_renewal_answer_lost",
+             ("--hold", "--operator-fault", "drop_after,path=/v1/renewals")),
 )
 
 

@@ -41,7 +41,8 @@ def test_a_kill_after_any_external_call_keeps_the_money_rule(scenario, tmp_path_
 
 @pytest.mark.parametrize("scenario", [s for s in SCENARIOS if s.name in (
     "renewal_failed_refunded", "renewal_failed_reversed", "approve_then_lost",
-    "renewal_answer_lost", "timeout_after_send")], ids=lambda s: s.name)
+    "renewal_answer_lost", "timeout_after_send", "hold_renewal_failed_released",
+    "hold_renewal_answer_lost")], ids=lambda s: s.name)
 def test_a_kill_during_recovery_keeps_the_money_rule(scenario, tmp_path_factory):
     """The kiosk dies at its first external call's return, then recovery dies at each point
     it passes in turn; the recovery after that still ends with the money rule whole."""
