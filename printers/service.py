@@ -125,6 +125,7 @@ class ReceiptPrinter:
     def _query(self) -> st.PrinterStatus:
         answers = []
         for n in (st.PRINTER, st.OFFLINE_CAUSE, st.PAPER):
+            self.transport.drain()  # a byte left from the last answer is not this one's
             self.transport.write(st.status_request(n))
             answer = self.transport.read_exactly(1)
             if not answer or not st.valid_status_byte(answer[0]):
@@ -156,8 +157,8 @@ class ReceiptPrinter:
         job_id = f"{next(self._job_ids) % 10000:04d}".encode()
         self.transport.write(job + st.process_id_request(job_id))
         expected = st.process_id_response(job_id)
-        answer = self.transport.read_exactly(len(expected), self._confirm_timeout(len(job)))
-        if answer == expected:
+        answer = self.transport.read_until(expected, self._confirm_timeout(len(job)))
+        if answer.endswith(expected):
             return True, f"printed, job {job_id.decode()}"
         return False, f"no confirmation from the printer (got {answer.hex() or 'nothing'})"
 

@@ -24,6 +24,7 @@ class Transport(ABC):
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
         self._handle: Any = None  # socket, serial port, file or USB device while open
+        self._unread = b""  # bytes that arrived beyond what a read asked for
 
     @property
     def is_open(self) -> bool:
@@ -35,6 +36,7 @@ class Transport(ABC):
     def close(self) -> None:
         """Forget the connection; a vanished device may fail to close, which changes nothing."""
         handle, self._handle = self._handle, None
+        self._unread = b""
         if handle is not None:
             with contextlib.suppress(Exception):
                 handle.close()
@@ -56,18 +58,37 @@ class Transport(ABC):
             self.open()
 
     def read_exactly(self, count: int, timeout_s: float | None = None) -> bytes:
-        """``count`` bytes, or fewer when the deadline passes first."""
+        """``count`` bytes, or fewer when the deadline passes first. Never more: a device
+        may send more in one packet (an automatic status byte after an answer), and what
+        was not asked for is kept for the next read instead of spoiling this one."""
         deadline = time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
-        data = b""
+        data = self._unread
         while len(data) < count:
             left = deadline - time.monotonic()
             if left <= 0:
                 break
             data += self.read_some(left)
+        data, self._unread = data[:count], data[count:]
+        return data
+
+    def read_until(self, wanted: bytes, timeout_s: float | None = None) -> bytes:
+        """Everything up to and including ``wanted``, or what came when the deadline
+        passed without it: an answer may be preceded by unsolicited status bytes."""
+        deadline = time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
+        data = self._unread
+        while wanted not in data:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self._unread = b""
+                return data
+            data += self.read_some(left)
+        end = data.index(wanted) + len(wanted)
+        data, self._unread = data[:end], data[end:]
         return data
 
     def drain(self) -> None:
         """Drop stale answers (a late reply to an earlier query) before asking again."""
+        self._unread = b""
         while self.read_some(0.01):
             pass
 

@@ -2,7 +2,8 @@
 
 Writing to a regular file delivers the job completely once it is flushed and synced, so
 that counts as confirmed; a device node swallows bytes whether or not the printer prints
-them, so a job sent there is never confirmed.
+them, so a job sent there is never confirmed. Nothing is ever created: a device node that is
+gone (the printer unplugged) is unreachable, not a new plain file that "printed" the job.
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ class FileTransport(Transport):
     def open(self) -> None:
         self.close()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("ab")
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0))
+        except FileNotFoundError as exc:
+            raise TransportError(f"{self.path} does not exist: printer unplugged?") from exc
         except OSError as exc:
             raise TransportError(f"cannot open {self.path}: {exc}") from exc
+        self._handle = os.fdopen(fd, "ab")
 
     def write(self, data: bytes) -> None:
         file: BinaryIO = self._open_handle()

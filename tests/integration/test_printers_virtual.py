@@ -137,6 +137,7 @@ def _config(**printer: object) -> Config:
 
 def test_file_transport_writes_the_job(tmp_path):
     path = tmp_path / "receipts.bin"
+    path.touch()  # a spool file the installer made; a missing path is an unplugged printer
     service = ReceiptPrinter.from_config(_config(transport="file", path=str(path)))
     assert isinstance(service.transport, FileTransport)
     assert service.print_sale(demo_sale("ru")).confirmed
