@@ -130,9 +130,24 @@ def _block_lines(block: Block, columns: int) -> list[Laid]:
     return [block]
 
 
+CODE128_MODULE_DOTS = 2  # one bar module: narrower does not scan off thermal paper
+CODE128_QUIET_DOTS = 20  # blank on each side, which scanners need to find the code
+
+
+def code128_fits(data: str, width_dots: int) -> bool:
+    """Whether ``data`` as Code128 (code set B, what the printer's own command draws: start,
+    11 modules a character, check, stop) fits ``width_dots`` with its quiet zones."""
+    modules = 11 * (len(data) + 3) + 2
+    return modules * CODE128_MODULE_DOTS + 2 * CODE128_QUIET_DOTS <= width_dots
+
+
 def lay_out(document: Document, profile: PrinterProfile) -> list[Laid]:
-    """The document as printed lines and graphics for ``profile``'s paper width."""
+    """The document as printed lines and graphics for ``profile``'s paper width. A barcode
+    too wide for the paper becomes a QR code of the same text, decided here once, so the
+    printed job and the preview show the same code."""
     laid: list[Laid] = []
     for block in document.blocks:
+        if isinstance(block, Barcode) and not code128_fits(block.data, profile.width_dots):
+            block = Qr(block.data)
         laid.extend(_block_lines(block, profile.columns))
     return laid

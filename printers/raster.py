@@ -16,12 +16,12 @@ from PIL import Image, ImageDraw
 
 from printers.document import Align
 from printers.fonts import cjk_font
-from printers.lines import Line
+from printers.lines import CODE128_MODULE_DOTS, Line
 from printers.profiles import PrinterProfile
 
 WHITE, BLACK = 1, 0
 QR_MODULE_DOTS = 4
-BARCODE_MODULE_DOTS = 2
+BARCODE_MODULE_DOTS = CODE128_MODULE_DOTS
 BARCODE_HEIGHT_DOTS = 60
 MIN_FONT = 10
 
