@@ -12,6 +12,7 @@ import contextlib
 import io
 import struct
 from dataclasses import dataclass
+from unicodedata import east_asian_width
 
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
@@ -49,9 +50,22 @@ def line_encoding(text: str, profile: PrinterProfile, current: str | None = None
         except UnicodeEncodeError:
             continue
         return Encoding(codec, number)
-    if profile.gb18030:
+    if profile.gb18030 and chinese_font_prints(text):
         return Encoding(GB18030)
     return Encoding(None)
+
+
+def chinese_font_prints(text: str) -> bool:
+    """Whether a printer's Chinese mode prints ``text`` right: its font holds the two-byte
+    (GBK) part of GB18030 only, so a character that GB18030 needs four bytes for (a check
+    mark, an emoji) prints as garbage, and Cyrillic or Greek letters come out full width.
+    Such a line is drawn as an image instead."""
+    for char in text:
+        if char.isascii():
+            continue
+        if len(char.encode(GB18030)) != 2 or east_asian_width(char) not in ("W", "F"):
+            return False
+    return True
 
 
 def raster_command(image: Image.Image) -> bytes:
