@@ -17,7 +17,7 @@ from printers.profiles import load_profile
 from printers.samples import demo_sale
 
 PROFILES = ("POS-5890", "TM-T88V")
-SERIAL_BYTES_PER_S = 11_520
+SERIAL_BYTES_PER_S = 11_520  # 115200 baud
 
 
 def measure(lang: str, profile_name: str, rounds: int) -> dict[str, object]:

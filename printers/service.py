@@ -31,7 +31,7 @@ from printers.transports.factory import transport_from_config
 from printers.virtual import VirtualPrinter
 
 log = logging.getLogger(__name__)
-SERIAL_BYTES_PER_S = 11_520  # 115200 baud, 10 bits a byte: the slowest link we drive
+PRINT_BYTES_PER_S = 11_520  # how fast a thermal printer works through a raster job
 
 
 class ReceiptPrinter:
@@ -163,8 +163,10 @@ class ReceiptPrinter:
         return False, f"no confirmation from the printer (got {answer.hex() or 'nothing'})"
 
     def _confirm_timeout(self, size: int) -> float:
-        """The printer answers after printing: allow for a slow link on long raster jobs."""
-        return self.transport.timeout_s + size / SERIAL_BYTES_PER_S
+        """The printer answers after printing: allow for the link (a serial line at its
+        configured baud rate) or the print head, whichever is slower, on long jobs."""
+        rate = min(self.transport.bytes_per_s or PRINT_BYTES_PER_S, PRINT_BYTES_PER_S)
+        return self.transport.timeout_s + size / rate
 
     def _outcome(
         self, document: Document, confirmed: bool, detail: str, size: int = 0

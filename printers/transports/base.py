@@ -20,6 +20,8 @@ class TransportError(OSError):
 class Transport(ABC):
     #: Whether the printer can answer status queries through this transport.
     reads_status: bool = True
+    #: How fast the link carries a job (None: faster than any printer prints).
+    bytes_per_s: float | None = None
 
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s

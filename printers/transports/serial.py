@@ -11,6 +11,7 @@ class SerialTransport(Transport):
     def __init__(self, device: str, baudrate: int = 115200, timeout_s: float = 5.0) -> None:
         super().__init__(timeout_s)
         self.device, self.baudrate = device, baudrate
+        self.bytes_per_s = baudrate / 10  # 8 data bits, a start and a stop bit
 
     def open(self) -> None:
         self.close()
@@ -25,6 +26,8 @@ class SerialTransport(Transport):
     def write(self, data: bytes) -> None:
         port = self._open_handle()
         try:
+            # A Chinese raster receipt is tens of KB: at 9600 baud that is half a minute.
+            port.write_timeout = self.timeout_s + len(data) / self.bytes_per_s
             port.write(data)
             port.flush()
         except (serial.SerialException, OSError) as exc:
