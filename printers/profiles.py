@@ -42,6 +42,7 @@ class PrinterProfile:
     native_barcode: bool
     cutter: bool
     gb18030: bool = False  # a Chinese font the printer selects with FS &
+    confirms_jobs: bool = False  # answers GS ( H with its process id once a job is done
 
     @property
     def cell_dots(self) -> int:
@@ -90,4 +91,12 @@ def load_profile(name: str) -> PrinterProfile:
         native_qr=bool(features.get("qrCode")),
         native_barcode=bool(features.get("barcodeB")),
         cutter=bool(features.get("paperFullCut") or features.get("paperPartCut")),
+        confirms_jobs=confirms_jobs(name),
     )
+
+
+def confirms_jobs(name: str) -> bool:
+    """GS ( H (transmit the process id when everything before it is printed) is an Epson
+    TM-series command that the capability database does not list; generic and 58 mm
+    Chinese models ignore it, so a kiosk must not wait for an answer that never comes."""
+    return name.upper().startswith("TM-")

@@ -3,7 +3,10 @@
 It parses every byte with the same strict decoder the tests use, stores each finished job,
 answers DLE EOT status queries and GS ( H job confirmations as a TM-series printer does, and
 can be put into the states the field throws at a kiosk: paper near end or out, cover open,
-offline, not answering, and power lost in the middle of a job. Demo mode prints to it.
+offline, not answering, power lost in the middle of a job, and paper running out in the
+middle of one, which it holds and finishes once paper is loaded, confirming it late, as a
+real printer does. A profile whose printers have no job confirmation (generic 58 mm models)
+never answers GS ( H. Demo mode prints to it.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from dataclasses import dataclass, field
 from kiosk.logs import event
 from printers import status as st
 from printers.decode import Cut, EscPosParser, Item, Query, TextLine
+from printers.profiles import load_profile
 
 log = logging.getLogger(__name__)
+IDLE_S = 0.25  # a job with no cut and no confirmation request is done when the line goes quiet
 
 
 @dataclass
@@ -53,10 +58,15 @@ class VirtualPrinter:
         self.state = PrinterState()
         self.jobs: list[PrintedJob] = []
         self.lost_jobs = 0  # jobs cut short by a power loss
+        self.confirms_jobs = load_profile(profile_name).confirms_jobs
         self._lock = threading.Condition()
         self._listener: socket.socket | None = None
         self._connections: set[socket.socket] = set()
         self._power_off_after: int | None = None
+        self._paper_out_after: int | None = None
+        # Jobs stopped by the paper running out, each with its connection and its
+        # unanswered confirmation request: finished, in order, when paper is loaded.
+        self._held: list[list] = []
 
     # -- life cycle -------------------------------------------------------------------------
     def start(self) -> VirtualPrinter:
@@ -108,6 +118,22 @@ class VirtualPrinter:
         """Lose power once ``byte_count`` more bytes of data have arrived."""
         self._power_off_after = byte_count
 
+    def paper_out_after(self, byte_count: int) -> None:
+        """The roll ends once ``byte_count`` more bytes of data have arrived."""
+        self._paper_out_after = byte_count
+
+    def load_paper(self) -> None:
+        """A new roll: a job the paper ran out on is printed to its end and, when it asked
+        for one, its confirmation goes out now, late."""
+        self.state.paper_out = False
+        with self._lock:
+            held, self._held = self._held, []
+        for job, conn, job_id in held:
+            self._finish(job)
+            if job_id is not None:
+                with contextlib.suppress(OSError):
+                    conn.sendall(st.process_id_response(job_id))
+
     def wait_for_jobs(self, count: int, timeout_s: float = 5.0) -> list[PrintedJob]:
         with self._lock:
             self._lock.wait_for(lambda: len(self.jobs) >= count, timeout_s)
@@ -127,15 +153,22 @@ class VirtualPrinter:
     def _serve(self, conn: socket.socket) -> None:
         parser = EscPosParser(self.profile_name)
         job = PrintedJob(b"")
+        conn.settimeout(IDLE_S)
         try:
             while True:
-                data = conn.recv(65536)
+                try:
+                    data = conn.recv(65536)
+                except TimeoutError:  # the line went quiet: what came is printed
+                    job = self._job_ended(conn, job)
+                    continue
                 if not data:
+                    self._job_ended(conn, job)
                     return
                 if self._loses_power(len(data)):
                     self.lost_jobs += 1  # the partial job dies with the power
                     self.power_off()
                     return
+                self._runs_out_of_paper(len(data))
                 job.data += data
                 for item in parser.feed(data):
                     job = self._handle(conn, job, item)
@@ -157,13 +190,35 @@ class VirtualPrinter:
         self._power_off_after = None
         return True
 
+    def _runs_out_of_paper(self, received: int) -> None:
+        if self._paper_out_after is None:
+            return
+        if received < self._paper_out_after:
+            self._paper_out_after -= received
+            return
+        self._paper_out_after = None
+        self.state.paper_out = True
+
     def _handle(self, conn: socket.socket, job: PrintedJob, item: Item) -> PrintedJob:
         if isinstance(item, Query):
             return self._answer(conn, job, item)
         job.items.append(item)
-        if isinstance(item, Cut) and self.state.can_print:
-            return self._finish(job)
+        if isinstance(item, Cut):
+            if self.state.can_print:
+                return self._finish(job)
+            return self._hold(job, conn, None)
         return job
+
+    def _hold(self, job: PrintedJob, conn: socket.socket, job_id: bytes | None) -> PrintedJob:
+        """The paper ran out with ``job`` in the buffer: it waits for a new roll, and what
+        comes next is another job, never glued onto this one. A confirmation request right
+        after a held job's cut belongs to that job."""
+        with self._lock:
+            if job.items:
+                self._held.append([job, conn, job_id])
+            elif self._held and self._held[-1][1] is conn and job_id is not None:
+                self._held[-1][2] = job_id
+        return PrintedJob(b"")
 
     def _finish(self, job: PrintedJob) -> PrintedJob:
         if any(not isinstance(item, Query) for item in job.items):
@@ -176,13 +231,23 @@ class VirtualPrinter:
         if self.state.silent:
             return job
         if query.command == b"\x1d(H":
-            if not self.state.can_print:
-                return job  # a stopped printer never gets to the request: no answer
+            job_id = query.parameters[2:6] if self.confirms_jobs else None
+            if not self.state.can_print:  # it never gets to the request until paper is in
+                return self._hold(job, conn, job_id)
             job = self._finish(job)
-            conn.sendall(st.process_id_response(query.parameters[2:6]))
+            if job_id is not None:  # a printer without the command prints on, silent
+                conn.sendall(st.process_id_response(job_id))
             return job
+        job = self._job_ended(conn, job)  # a printer without a cutter ends jobs so
         conn.sendall(bytes((self._status_byte(query),)))
         return job
+
+    def _job_ended(self, conn: socket.socket, job: PrintedJob) -> PrintedJob:
+        """Data with no cut and no confirmation request after it (a printer without a
+        cutter, one without GS ( H) is a job once the kiosk moves on to something else."""
+        if not job.items:
+            return job
+        return self._finish(job) if self.state.can_print else self._hold(job, conn, None)
 
     def _status_byte(self, query: Query) -> int:
         state, n = self.state, query.parameters[0]

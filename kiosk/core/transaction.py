@@ -46,6 +46,7 @@ class ReceiptState(StrEnum):
     NONE = "none"
     PRINTED = "printed"
     PENDING = "pending"  # not confirmed by the printer: reprint from maintenance or clerk mode
+    SENT = "sent"  # sent whole to a printer that cannot confirm: reprinted only on request
 
 
 @dataclass

@@ -27,7 +27,13 @@ from kiosk.core.money import Money
 from kiosk.core.renewal import RenewalResult, RenewalStatus
 from kiosk.core.transaction import ReceiptState, Transaction, TxState
 from kiosk.faults import crash_point
-from kiosk.flow.ports import OperatorError, OperatorPort, ReceiptPrinterPort, RenewalOutcomeUnknown
+from kiosk.flow.ports import (
+    OperatorError,
+    OperatorPort,
+    PrintOutcome,
+    ReceiptPrinterPort,
+    RenewalOutcomeUnknown,
+)
 from kiosk.flow.receipts import refund_record, sale_record
 from kiosk.journal.store import Journal
 from kiosk.payment.port import (
@@ -55,6 +61,12 @@ _NOTHING_TAKEN = {
     PaymentOutcome.NOT_SENT: TxState.CANCELLED,
     PaymentOutcome.NOT_FOUND: TxState.CANCELLED,
 }
+
+
+def receipt_state(outcome: PrintOutcome) -> ReceiptState:
+    if outcome.confirmed:
+        return ReceiptState.PRINTED
+    return ReceiptState.SENT if outcome.sent else ReceiptState.PENDING
 
 
 @dataclass(frozen=True)
@@ -312,11 +324,10 @@ class Checkout:
         tx = self.journal.intent(tx.tx_id, "receipt.print", TxState.APPLIED)
         try:
             outcome = self.printer.print_sale(sale_record(tx, self.kiosk))
-            confirmed, detail = outcome.confirmed, outcome.detail
+            receipt, detail = receipt_state(outcome), outcome.detail
         except Exception as exc:
-            confirmed, detail = False, repr(exc)
+            receipt, detail = ReceiptState.PENDING, repr(exc)
         crash_point("during_receipt")
-        receipt = ReceiptState.PRINTED if confirmed else ReceiptState.PENDING
         return self.journal.result(tx.tx_id, "receipt.print", TxState.DONE, {"receipt": receipt},
                                    outcome=receipt, detail=detail)
 
@@ -420,8 +431,7 @@ class Checkout:
                                  {"refund": {"kind": kind, "reference": reference}}, outcome="done")
         if print_receipts:
             try:
-                outcome = self.printer.print_refund(refund_record(tx, self.kiosk))
-                receipt = ReceiptState.PRINTED if outcome.confirmed else ReceiptState.PENDING
+                receipt = receipt_state(self.printer.print_refund(refund_record(tx, self.kiosk)))
             except Exception:
                 receipt = ReceiptState.PENDING
         else:

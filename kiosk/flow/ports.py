@@ -82,10 +82,13 @@ class OperatorPort(Protocol):
 
 @dataclass(frozen=True)
 class PrintOutcome:
-    """``confirmed`` only when the printer said the job finished; anything else is pending."""
+    """``confirmed`` only when the printer said the job finished. ``sent``: the whole job went
+    to a printer that cannot say whether it printed (no confirmation command, a device node);
+    anything else is pending."""
 
     confirmed: bool
     detail: str = ""
+    sent: bool = False
 
 
 class ReceiptPrinterPort(Protocol):

@@ -66,6 +66,8 @@ RECEIPTS = {
     ReceiptState.PENDING: N_("The printer could not print your receipt. "
                              "Scan the QR code for your e-receipt."),
     ReceiptState.NONE: N_("Scan the QR code for your e-receipt."),
+    ReceiptState.SENT: N_("Please take your receipt. If none came out, scan the QR code for "
+                          "your e-receipt."),
 }
 
 STATUS = {

@@ -88,11 +88,13 @@ class Transport(ABC):
         data, self._unread = data[:end], data[end:]
         return data
 
-    def drain(self) -> None:
-        """Drop stale answers (a late reply to an earlier query) before asking again."""
-        self._unread = b""
-        while self.read_some(0.01):
-            pass
+    def drain(self) -> bytes:
+        """Take stale answers (a late reply to an earlier query) off the line before asking
+        again; returns them, for whoever waits on a late answer."""
+        stale, self._unread = self._unread, b""
+        while chunk := self.read_some(0.01):
+            stale += chunk
+        return stale
 
     def describe(self) -> str:
         return type(self).__name__
