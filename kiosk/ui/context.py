@@ -71,3 +71,8 @@ class Ctx:
 
     def now(self) -> datetime:
         return self.engine.now()
+
+    @property
+    def support(self) -> str:
+        """The support contact configured for this kiosk (``kiosk.support_contact``)."""
+        return self.engine.settings.support_contact
