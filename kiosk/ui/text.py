@@ -33,7 +33,7 @@ GROUPS = (
     (N_("Mobile data"), (OfferKind.DATA,)),
     (N_("Calls and SMS"), (OfferKind.VOICE, OfferKind.SMS)),
 )
-BEST_VALUE = N_("Best price per day")
+BEST_VALUE = N_("Best value")
 
 PERIODS = {
     Period.DAILY: N_("every day"),

@@ -240,6 +240,8 @@ def facts(m: Metrics, rows: list[tuple[str, str]], strong: int | None = None) ->
         colour = theme.ACCENT if bold else theme.TEXT
         grid.add_widget(Text(label, m, "body", color=theme.MUTED if not bold else colour,
                              bold=bold))
-        grid.add_widget(Text(value, m, "large" if bold else "body", color=colour, bold=bold,
-                             halign="right"))
+        role = "large" if bold and not m.landscape else "body"
+        if len(value) > 20 and " " not in value:  # an id: smaller, so it stays on one line
+            role = "small"
+        grid.add_widget(Text(value, m, role, color=colour, bold=bold, halign="right"))
     return grid

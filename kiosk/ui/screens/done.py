@@ -10,7 +10,7 @@ from kiosk.core.transaction import ReceiptState
 from kiosk.ui import text, theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.layout import action_bar, screen, scroll, title, top
-from kiosk.ui.pictograms import Pictogram
+from kiosk.ui.pictograms import beside
 from kiosk.ui.qr import qr_grey
 from kiosk.ui.widgets import BigButton, Text, column, facts, pixel_image
 
@@ -51,18 +51,17 @@ def build(c: Ctx) -> Widget:
     result = c.view.result
     rows, strong = _sale_rows(c)
     figures = [facts(c.m, rows, strong)]
-    figures += [Text(line, c.m, "body", color=theme.MUTED)
-                for line in text.allowances(c.t, result.allowances)]
+    allowances = text.allowances(c.t, result.allowances)
+    if allowances:
+        figures.append(Text(" · ".join(allowances), c.m, "body", color=theme.MUTED))
     receipt_words = c._(text.RECEIPTS[result.receipt])
     colour = theme.ERROR_TEXT if result.receipt is ReceiptState.PENDING else theme.ACCENT
     receipt = Text(receipt_words, c.m, "body" if c.m.landscape else "large", color=colour,
                    halign="center")
-    mark = Pictogram("success", c.m.px(110 if c.m.landscape else 150),
-                     pos_hint={"center_x": 0.5})
-    head = column(c.m, mark, title(c, c._("Your card is renewed"), c._("Thank you!")),
-                  padding=(0, c.m.pad / 2, 0, 0), spacing=0)
+    head = beside("success", c.m.px(120), title(c, c._("Your card is renewed"),
+                                                 c._("Thank you!")), c.m.pad)
     actions = action_bar(c, BigButton(c._("Finish"), c.m, c.engine.finish))
-    qr = e_receipt(c, result.e_receipt_url, 340 if c.m.landscape else 420)
+    qr = e_receipt(c, result.e_receipt_url, 340 if c.m.landscape else 380)
     figures_panel = column(c.m, *figures, panel=True)
     if qr is not None and c.m.landscape:
         # Landscape: the receipt's fate and its QR together beside the figures, all in view.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
 from kiosk.core.messages import N_
@@ -36,8 +37,9 @@ EXPLAIN = {
     PaymentMethod.WECHAT: N_("Scan the QR code with the WeChat app"),
     PaymentMethod.CASH: N_("Rouble banknotes"),
 }
-# What the paying screen shows of the device to use, pointing to where it is.
-DEVICE = {PaymentMethod.CARD: "terminal", PaymentMethod.CASH: "cash"}
+# What the paying screen shows: the device to use (pointing to where it is) and what to
+# hold to it, or the wallet's mark and a QR to scan.
+DEVICE = {PaymentMethod.CARD: ("terminal", "card"), PaymentMethod.CASH: ("cash",)}
 
 
 def _amount(c: Ctx) -> str:
@@ -51,9 +53,9 @@ class _Marks(ButtonBehavior, BoxLayout):
 
 def _method_row(c: Ctx, method: PaymentMethod) -> Widget:
     pay = _pay(c, method)
-    height = c.m.big_button * 1.2
+    height = c.m.big_button * (1 if c.m.landscape else 1.2)
     marks = MARKS[method]
-    side = c.m.px(118) if len(marks) > 1 else c.m.px(150)
+    side = c.m.px(104 if c.m.landscape else 118) if len(marks) > 1 else c.m.px(150)
     strip = _Marks(orientation="horizontal", size_hint=(None, None), height=height,
                    width=side * len(marks) + c.m.pad, spacing=c.m.px(6),
                    padding=(c.m.pad / 2, 0, 0, 0))
@@ -79,14 +81,19 @@ def _method_row(c: Ctx, method: PaymentMethod) -> Widget:
 def methods(c: Ctx) -> Widget:
     head = title(c, c._("How would you like to pay?"),
                  c._("To pay: {amount}").format(amount=_amount(c)))
-    rows = [_method_row(c, method) for method in c.view.methods]
+    # Landscape: two columns, so every way to pay is in view without scrolling.
+    rows = GridLayout(cols=2 if c.m.landscape else 1, spacing=c.m.pad / 2, size_hint_y=None)
+    rows.bind(minimum_height=rows.setter("height"))
+    for method in c.view.methods:
+        rows.add_widget(_method_row(c, method))
+    parts = [rows]
     if not c.view.printer_ready:
-        rows.insert(0, Text(c._("The receipt printer is not working: you will get an "
-                                "e-receipt by QR code instead."), c.m, "body",
-                            color=theme.ERROR_TEXT))
+        parts.insert(0, Text(c._("The receipt printer is not working: you will get an "
+                                 "e-receipt by QR code instead."), c.m, "body",
+                             color=theme.ERROR_TEXT))
     actions = action_bar(c, BigButton(c._("Back"), c.m, c.engine.back, kind="secondary"),
                          BigButton(c._("Cancel"), c.m, c.engine.cancel, kind="danger"))
-    return screen(c, head, scroll(column(c.m, *rows, padding=0)), actions)
+    return screen(c, head, scroll(column(c.m, *parts, padding=0)), actions)
 
 
 def _pay(c: Ctx, method):
@@ -98,15 +105,16 @@ def _device(c: Ctx) -> Widget | None:
     method = c.view.method
     if method is None:
         return None
-    kind = DEVICE.get(method, "qr")
+    kinds = DEVICE.get(method, (MARKS[method][0], "qr"))
     words = {"terminal": c._("Use the card terminal below the screen"),
-             "cash": c._("Insert banknotes into the slot below the screen"),
-             "qr": c._("Scan the QR code with your phone")}[kind]
-    side = c.m.px(220 if c.m.landscape else 260)
+             "cash": c._("Insert banknotes into the slot below the screen")}.get(
+        kinds[0], c._("Scan the QR code with your phone"))
+    side = c.m.px(180 if c.m.landscape else 260)
     marks = BoxLayout(orientation="horizontal", size_hint=(None, None), height=side,
-                      width=side * 2 + c.m.pad, spacing=c.m.pad, pos_hint={"center_x": 0.5})
-    marks.add_widget(Pictogram(kind, side))
-    marks.add_widget(Pictogram(MARKS[method][0], side))
+                      width=(side + c.m.pad) * len(kinds), spacing=c.m.pad,
+                      pos_hint={"center_x": 0.5})
+    for kind in kinds:
+        marks.add_widget(Pictogram(kind, side))
     return column(c.m, marks, Text(words, c.m, "large", halign="center", color=theme.MUTED),
                   spacing=c.m.pad / 2, padding=0)
 

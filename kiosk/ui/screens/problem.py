@@ -7,6 +7,7 @@ support contact (``kiosk.support_contact``) at the foot, so nobody is left with 
 
 from __future__ import annotations
 
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.flow.view import Action
@@ -37,28 +38,33 @@ def _do(c: Ctx, action: Action):
 
 def build(c: Ctx) -> Widget:
     problem = c.view.problem
+    landscape = c.m.landscape
     happened = column(
         c.m,
-        Pictogram("failure", c.m.px(150), pos_hint={"center_x": 0.5}),
+        Pictogram("failure", c.m.px(120 if landscape else 200), pos_hint={"center_x": 0.5}),
         Text(c._("What happened"), c.m, "body", bold=True, color=theme.ACCENT),
-        Text(c.t.message(problem.message), c.m, "large"),
+        Text(c.t.message(problem.message), c.m, "large" if landscape else "title"),
         panel=True, spacing=c.m.pad / 2)
     buttons = [BigButton(c._(text.ACTIONS[a]), c.m, _do(c, a),
                          kind="primary" if index == 0 else "secondary")
                for index, a in enumerate(problem.actions)]
-    todo = column(c.m, Text(c._("What you can do"), c.m, "body", bold=True,
-                            color=theme.ACCENT), *buttons, padding=0, spacing=c.m.pad / 2)
-    parts = [happened, todo]
-    result = c.view.result
-    qr = e_receipt(c, result.e_receipt_url) if result is not None else None
-    if qr is not None and not c.m.landscape:
-        parts.insert(1, qr)
+    todo = [Text(c._("What you can do"), c.m, "body", bold=True, color=theme.ACCENT), *buttons]
     help_box = support_panel(c)
     if help_box is not None:
-        parts.append(help_box)
-    body = column(c.m, *parts, padding=0, spacing=c.m.pad)
+        todo.append(help_box)
+    result = c.view.result
+    qr = e_receipt(c, result.e_receipt_url, 300 if landscape else 420) if result else None
     head = title(c, c._("Sorry"))
     head.children[-1].color = theme.ERROR_TEXT
-    # Landscape: the e-receipt QR beside the words, so the buttons stay on screen.
-    side = top(qr) if qr is not None and c.m.landscape else None
-    return screen(c, head, scroll(body), side=side)
+    if landscape:
+        # What happened (and the e-receipt) on the left, what to do on the right: all in view.
+        left = BoxLayout(orientation="horizontal", spacing=c.m.pad / 2)
+        left.add_widget(scroll(happened))
+        if qr is not None:
+            qr.size_hint_x, qr.width = None, c.m.px(320)
+            left.add_widget(top(qr))
+        side = top(column(c.m, *todo, padding=0, spacing=c.m.pad / 2))
+        return screen(c, head, left, side=side)
+    parts = [happened, *([qr] if qr is not None else []),
+             column(c.m, *todo, padding=0, spacing=c.m.pad / 2)]
+    return screen(c, head, scroll(column(c.m, *parts, padding=0, spacing=c.m.pad)))
