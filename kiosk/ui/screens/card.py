@@ -107,7 +107,8 @@ def offer_card(c: Ctx, o: OfferView, best: bool = False, cols: int = 2) -> Widge
     parts = []
     if best:
         parts.append(_badge(c, c._(text.BEST_VALUE), theme.PRIMARY))
-    parts.append(Text(o.offer.name(c.t.lang), c.m, "large", bold=True))
+    parts.append(Text(o.offer.name(c.t.lang), c.m, "body" if c.m.landscape else "large",
+                      bold=True))
     gives = text.offer_gives(c.t, o.offer)
     if o.offer.kind is OfferKind.VALIDITY:  # "7 days" already says "+7 days of validity"
         gives = gives[1:]

@@ -7,7 +7,6 @@ support contact (``kiosk.support_contact``) at the foot, so nobody is left with 
 
 from __future__ import annotations
 
-from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.flow.view import Action
@@ -50,21 +49,18 @@ def build(c: Ctx) -> Widget:
                for index, a in enumerate(problem.actions)]
     todo = [Text(c._("What you can do"), c.m, "body", bold=True, color=theme.ACCENT), *buttons]
     help_box = support_panel(c)
-    if help_box is not None:
-        todo.append(help_box)
     result = c.view.result
     qr = e_receipt(c, result.e_receipt_url, 300 if landscape else 420) if result else None
     head = title(c, c._("Sorry"))
     head.children[-1].color = theme.ERROR_TEXT
     if landscape:
-        # What happened (and the e-receipt) on the left, what to do on the right: all in view.
-        left = BoxLayout(orientation="horizontal", spacing=c.m.pad / 2)
-        left.add_widget(scroll(happened))
-        if qr is not None:
-            qr.size_hint_x, qr.width = None, c.m.px(320)
-            left.add_widget(top(qr))
-        side = top(column(c.m, *todo, padding=0, spacing=c.m.pad / 2))
-        return screen(c, head, left, side=side)
+        # What happened and whom to call on the left; what to do (and the e-receipt, which
+        # only comes with a single Finish) on the right: all in view.
+        left = column(c.m, happened, *([help_box] if help_box else []), padding=0)
+        right = column(c.m, *todo, *([qr] if qr is not None else []), padding=0,
+                       spacing=c.m.pad / 2)
+        return screen(c, head, scroll(left), side=top(right))
     parts = [happened, *([qr] if qr is not None else []),
-             column(c.m, *todo, padding=0, spacing=c.m.pad / 2)]
+             column(c.m, *todo, *([help_box] if help_box else []), padding=0,
+                    spacing=c.m.pad / 2)]
     return screen(c, head, scroll(column(c.m, *parts, padding=0, spacing=c.m.pad)))
