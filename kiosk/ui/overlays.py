@@ -63,7 +63,8 @@ def help_panel(c: Ctx, close: Callable[[], None]) -> Modal:
     answers = scroll(column(c.m, *items, padding=0))
     answers.size_hint_y = None
     contact = support_panel(c)
-    answers.height = c.m.height * (0.5 if contact is not None else 0.6)
+    share = 0.6 if contact is None else 0.4 if c.m.landscape else 0.5  # the box stays in view
+    answers.height = c.m.height * share
     parts = [Text(c._("Help"), c.m, "title", bold=True, halign="center"), answers]
     if contact is not None:
         parts.append(contact)

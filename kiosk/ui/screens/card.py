@@ -112,7 +112,8 @@ def offer_card(c: Ctx, o: OfferView, best: bool = False, cols: int = 2) -> Widge
     gives = text.offer_gives(c.t, o.offer)
     if o.offer.kind is OfferKind.VALIDITY:  # "7 days" already says "+7 days of validity"
         gives = gives[1:]
-    parts += [Text(line, c.m, "small", color=theme.MUTED) for line in gives]
+    if gives:  # one line: the cards stay low enough for two rows in view
+        parts.append(Text(" · ".join(gives), c.m, "small", color=theme.MUTED))
     badge = text.badge(c.t, price)
     if badge:
         parts.append(_badge(c, badge))

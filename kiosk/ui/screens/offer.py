@@ -13,7 +13,7 @@ from kivy.uix.widget import Widget
 from kiosk.core.extension import days_added, extended_until
 from kiosk.ui import text, theme
 from kiosk.ui.context import Ctx
-from kiosk.ui.layout import action_bar, screen, scroll, title
+from kiosk.ui.layout import action_bar, screen, scroll, title, top
 from kiosk.ui.widgets import BigButton, Text, column, facts
 
 
@@ -45,16 +45,19 @@ def build(c: Ctx) -> Widget:
         rows.add_widget(Text(label, c.m, role, bold=last, color=colour))
         rows.add_widget(Text(amount, c.m, role, bold=last, color=colour, halign="right"))
     card_rows = _card_rows(c)
-    panels = [column(c.m, Text(chosen.offer.name(c.t.lang), c.m, "title", bold=True),
-                     *gives, panel=True)]
-    if card_rows:
-        panels.append(column(c.m, facts(c.m, card_rows, strong=len(card_rows) - 1),
-                             panel=True))
-    panels.append(column(c.m, rows, panel=True))
-    body = column(c.m, *panels, padding=0)
+    offer = column(c.m, Text(chosen.offer.name(c.t.lang), c.m, "title", bold=True), *gives,
+                   panel=True)
+    card = column(c.m, facts(c.m, card_rows, strong=len(card_rows) - 1), panel=True) \
+        if card_rows else None
+    price = column(c.m, rows, panel=True)
     actions = action_bar(
         c,
         BigButton(c._("Back"), c.m, c.engine.back, kind="secondary"),
         BigButton(c._("Continue"), c.m, c.engine.confirm_offer),
     )
-    return screen(c, title(c, c._("Check your renewal")), scroll(body), actions)
+    head = title(c, c._("Check your renewal"))
+    if c.m.landscape:  # what is bought, for which card, until when; beside it the price
+        side = scroll(column(c.m, *[p for p in (offer, card) if p is not None], padding=0))
+        return screen(c, head, top(price), actions, side=side)
+    body = column(c.m, *[p for p in (offer, card, price) if p is not None], padding=0)
+    return screen(c, head, scroll(body), actions)

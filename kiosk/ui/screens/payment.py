@@ -120,11 +120,12 @@ def _device(c: Ctx) -> Widget | None:
 
 
 def paying(c: Ctx) -> Widget:
-    words = Text(_prompt_words(c, c.view), c.m, "huge", bold=True, halign="center")
+    words = Text(_prompt_words(c, c.view), c.m, "title" if c.m.landscape else "huge",
+                 bold=True, halign="center")
     c.live["prompt"] = lambda view: setattr(words, "text", _prompt_words(c, view))
-    parts = [words]
     device = _device(c)
-    if device is not None:
+    parts = [words]
+    if device is not None and not c.m.landscape:
         parts.append(device)
     parts += [Spinner(c.m, pos_hint={"center_x": 0.5}),
               Text(c._("To pay: {amount}").format(amount=_amount(c)), c.m, "title",
@@ -134,7 +135,10 @@ def paying(c: Ctx) -> Widget:
     if c.view.can_cancel:
         actions = action_bar(c, BigButton(c._("Cancel payment"), c.m, c.engine.cancel,
                                           kind="danger"))
-    return screen(c, title(c, c._("Payment")), top(body), actions)
+    # Landscape: the pictograms of where to pay beside the terminal's words.
+    side = top(device) if device is not None and c.m.landscape else None
+    head = None if c.m.landscape else title(c, c._("Payment"))  # the steps say "Pay"
+    return screen(c, head, top(body), actions, side=side)
 
 
 def _prompt_words(c: Ctx, view: View) -> str:
