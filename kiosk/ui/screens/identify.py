@@ -92,7 +92,8 @@ def _demo_row(c: Ctx) -> Widget | None:
     grid.bind(minimum_height=grid.setter("height"))
     for card in c.demo_cards:  # room for two lines: "Active, no phone / …0049"
         grid.add_widget(BigButton(_demo_label(c, card), c.m, _identify(c, card.iccid),
-                                  kind="accent", role="small", height=c.m.touch * 1.4))
+                                  kind="accent", role="small",
+                                  height=c.m.touch * (1.2 if c.m.landscape else 1.4)))
     return column(c.m, label, grid, padding=0)
 
 
