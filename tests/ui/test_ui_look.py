@@ -174,3 +174,21 @@ def test_the_step_indicator_marks_the_current_step(make_ui):
     ui.tap("Confirm")
     ui.wait_step(Step.DONE)
     assert all(state == "done" for state in indicator(ui).states.values())
+
+
+def test_ways_to_pay_show_their_marks_and_say_what_sbp_is(make_ui):
+    from kiosk.core.sale import PaymentMethod
+    from kiosk.ui.pictograms import Pictogram
+
+    ui = make_ui(methods=(PaymentMethod.CARD, PaymentMethod.SBP_QR, PaymentMethod.CASH))
+    to_code(ui)
+    ui.type_digits("123456")
+    ui.tap("Confirm")
+    ui.wait_step(Step.PAYMENT)
+    marks = [w for w in ui.root.walk(restrict=True) if isinstance(w, Pictogram)]
+    assert {m.kind for m in marks} == {"mir", "unionpay", "visa", "mastercard", "sbp", "cash"}
+    assert ui.shows("Russia's Faster Payments: pay from a Russian bank app")
+    sbp = next(m for m in marks if m.kind == "sbp")
+    ui.tap_at(*sbp.to_window(sbp.x + sbp.width / 2, sbp.y + sbp.height / 2))  # the mark
+    # the simulator may approve at once: wait for the choice, not for one passing step
+    ui.wait_for(lambda: ui.engine.view.method is PaymentMethod.SBP_QR, "SBP chosen")

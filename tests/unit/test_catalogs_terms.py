@@ -25,7 +25,8 @@ def test_blocked_and_renew_are_each_worded_one_way(lang):
         if not message.id or isinstance(message.id, tuple):
             continue
         for stem, (word, others) in TERMS[lang].items():
-            if re.search(rf"\b{stem}", message.id, re.IGNORECASE):
-                if word not in message.string or any(o in message.string for o in others):
-                    wrong.append((message.id, message.string))
+            if not re.search(rf"\b{stem}", message.id, re.IGNORECASE):
+                continue
+            if word not in message.string or any(o in message.string for o in others):
+                wrong.append((message.id, message.string))
     assert not wrong, f"{lang}: {wrong}"
