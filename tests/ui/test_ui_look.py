@@ -22,23 +22,10 @@ from kiosk.ui import text, theme
 from kiosk.ui.steps import StepIndicator
 from tests.fakes import FakeOperator, demo_card
 from tests.ui.conftest import ICCID, SUPPORT, TZ
+from tests.ui.test_ui_renewal import PRICE, to_card, to_code
 
 pytestmark = pytest.mark.ui
-PRICE = "RUB\xa0700.00"
 MASKED = "****" + ICCID[-4:]
-
-
-def to_card(ui) -> None:
-    ui.tap("Start")
-    ui.tap("Demo card")
-    ui.wait_step(Step.CARD)
-
-
-def to_code(ui) -> None:
-    to_card(ui)
-    ui.tap(PRICE)
-    ui.tap("Continue")
-    ui.wait_step(Step.CODE)
 
 
 def indicator(ui) -> StepIndicator | None:
@@ -57,24 +44,19 @@ def test_the_confirm_screen_repeats_the_card_and_the_new_validity_end(make_ui):
     assert ui.shows("New validity end") and ui.shows("December 2, 2026")
 
 
-def test_the_done_screen_shows_what_was_paid_for_which_card_until_when(make_ui, tmp_path):
-    import zxingcpp
-    from PIL import Image
-
+def test_the_done_screen_shows_what_was_paid_for_which_card_until_when(make_ui):
+    """(Its e-receipt QR is read off the window by test_ui_renewal's QR test.)"""
     ui = make_ui()
     to_code(ui)
     ui.type_digits("123456")
     ui.tap("Confirm")
     ui.wait_step(Step.DONE)
     result = ui.engine.view.result
-    assert ui.shows("Amount paid") and ui.shows(PRICE)
-    assert ui.shows(MASKED)
+    assert ui.shows("Amount paid") and ui.shows(PRICE) and ui.shows(MASKED)
     end = text.local_date(Translator("en"), result.validity_end, TZ)
     assert ui.shows("Valid until") and ui.shows(end)
     assert ui.shows("Transaction") and ui.shows(result.tx_id)
-    shot = Image.open(Window.screenshot(name=str(tmp_path / "done.png")))
-    reads = [r.text for r in zxingcpp.read_barcodes(shot, formats=zxingcpp.BarcodeFormat.QRCode)]
-    assert reads == [result.e_receipt_url]
+    assert ui.shows("E-receipt")
 
 
 def _rub(major: int) -> Money:
