@@ -15,5 +15,11 @@ def support_panel(c: Ctx) -> Widget | None:
         return None
     return column(c.m,
                   Text(c._("Need help?"), c.m, "body", bold=True, color=theme.ACCENT),
-                  Text(c._("Call support: {contact}").format(contact=c.support), c.m, "large"),
+                  Text(c._("Call support: {contact}").format(contact=_unbroken(c.support)), c.m,
+                       "large"),
                   panel=True, spacing=c.m.pad / 4)
+
+
+def _unbroken(contact: str) -> str:
+    """A phone number is read as one piece: it wraps whole, never between its groups."""
+    return contact.replace(" ", "\u00a0")
