@@ -59,6 +59,7 @@ class Kiosk:
             default_language=c["kiosk.default_language"],
             e_receipt_base_url=c["kiosk.e_receipt_base_url"],
             stop_on_review=c["kiosk.out_of_service_on_review"],
+            support_contact=self.identity.support_contact,
         )
         return Engine(settings, self.operator, self.payments, self.printer, self.journal,
                       self._checkout, runner)

@@ -29,6 +29,8 @@ character). The opposite (*oikomi*, "pulling in") squeezes the mark onto the ful
 narrowing its spacing, which a Kivy label cannot do, so a mark only stays up when it fits.
 If a whole line has no allowed break (a run of marks wider than the width), it breaks where
 it overflows, so every line takes at least one piece: no endless loop, no lost character.
+A paragraph never ends on one lone character ("机。" alone under a full line reads as a
+stray): the line above gives it a companion when the rules allow.
 
 Text without CJK characters is returned as it is: Latin and Cyrillic keep Kivy's own word
 wrapping unchanged.
@@ -95,7 +97,7 @@ def break_lines(text: str, width: float, measure: Callable[[str], float]) -> str
 
 def _break_paragraph(text: str, width: float, measure: Callable[[str], float]) -> str:
     pieces, widths = _pieces(text, width, measure)
-    lines: list[str] = []
+    lines: list[tuple[int, int]] = []  # each line's first piece and the one after its last
     start, count = 0, len(pieces)
     while start < count:
         end, used = start, 0.0
@@ -111,9 +113,31 @@ def _break_paragraph(text: str, width: float, measure: Callable[[str], float]) -
                 cut -= 1  # oidashi: give pieces back until the line ends where it may
             if cut == start:
                 cut = end  # no allowed break in the whole line: break where it overflows
-        lines.append("".join(pieces[start:cut]))
+        lines.append((start, cut))
         start = cut
-    return "\n".join(lines)
+    _no_lone_last_character(lines, pieces, widths, width)
+    return "\n".join("".join(pieces[a:b]) for a, b in lines)
+
+
+def _no_lone_last_character(lines: list[tuple[int, int]], pieces: list[str],
+                            widths: list[float], width: float) -> None:
+    """A paragraph does not end on a line holding one character (and its closing marks),
+    such as "机。" under a full line: the line above gives its last piece down when a break
+    is allowed there and the two still fit (clreq's rule against a lone last character)."""
+    if len(lines) < 2:
+        return
+    (above_start, above_end), (last_start, last_end) = lines[-2], lines[-1]
+    body = [piece for piece in pieces[last_start:last_end] if piece[0] not in NO_START]
+    if len(body) != 1 or len(body[0]) != 1 or not has_cjk(body[0]):
+        return
+    moved = above_end - 1
+    if moved <= above_start or pieces[moved].startswith(" "):
+        return
+    if not _may_break(pieces[moved - 1], pieces[moved]):
+        return
+    if sum(widths[moved:last_end]) > width:
+        return
+    lines[-2:] = [(above_start, moved), (moved, last_end)]
 
 
 def _pieces(text: str, width: float,

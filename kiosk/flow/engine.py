@@ -108,6 +108,7 @@ class EngineSettings:
     e_receipt_base_url: str = "https://receipts.example/r/"
     service_check_s: int = 30  # how often an idle kiosk asks its devices if it can sell
     stop_on_review: bool = True  # out of service while start-up findings wait for an engineer
+    support_contact: str = ""  # shown on problem and help screens (kiosk.support_contact)
 
 
 class NotJournaled(Exception):

@@ -39,6 +39,7 @@ class UiState:
     waiting: bool = False  # a submit is out; cleared by the next View
     overlay: str | None = None  # help | staff
     rejected: Message | None = None  # why the camera's last barcode is not a card
+    offer_group: str | None = None  # the card screen's chosen tab of offers
 
 
     def entry(self, name: str, max_len: int) -> Entry:
@@ -47,7 +48,7 @@ class UiState:
     def wipe(self) -> None:
         """A new customer: nothing of the last one survives."""
         self.mode, self.entries, self.waiting, self.overlay = "attract", {}, False, None
-        self.rejected = None
+        self.rejected = self.offer_group = None
 
 
 @dataclass
@@ -71,3 +72,8 @@ class Ctx:
 
     def now(self) -> datetime:
         return self.engine.now()
+
+    @property
+    def support(self) -> str:
+        """The support contact configured for this kiosk (``kiosk.support_contact``)."""
+        return self.engine.settings.support_contact

@@ -12,6 +12,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx
+from kiosk.ui.steps import StepIndicator
 from kiosk.ui.widgets import Text, column
 
 
@@ -38,10 +39,13 @@ def action_bar(c: Ctx, *buttons: Widget) -> Widget:
 
 
 def screen(c: Ctx, head: Widget | None, body: Widget, actions: Widget | None = None,
-           side: Widget | None = None) -> Widget:
+           side: Widget | None = None, steps: bool = True) -> Widget:
     """Title on top, ``body`` in the middle (scrolling if long), actions at the bottom;
-    ``side`` goes below the body in portrait and beside it in landscape."""
+    ``side`` goes below the body in portrait and beside it in landscape. Every screen of a
+    session has the step indicator above it (``steps``: not the welcome screen)."""
     root = BoxLayout(orientation="vertical")
+    if steps:
+        root.add_widget(StepIndicator(c))
     if head is not None:
         root.add_widget(head)
     middle = BoxLayout(orientation="horizontal" if c.m.landscape else "vertical",

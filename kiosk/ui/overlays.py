@@ -12,6 +12,7 @@ from kiosk.ui import help as faq
 from kiosk.ui import text, theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.layout import scroll
+from kiosk.ui.support import support_panel
 from kiosk.ui.widgets import BigButton, Text, column
 
 
@@ -61,9 +62,13 @@ def help_panel(c: Ctx, close: Callable[[], None]) -> Modal:
         items.append(Text(c._(answer), c.m, "body"))
     answers = scroll(column(c.m, *items, padding=0))
     answers.size_hint_y = None
-    answers.height = c.m.height * 0.6
-    return Modal(_box(c, Text(c._("Help"), c.m, "title", bold=True, halign="center"), answers,
-                      BigButton(c._("Close"), c.m, close)))
+    contact = support_panel(c)
+    share = 0.6 if contact is None else 0.4 if c.m.landscape else 0.5  # the box stays in view
+    answers.height = c.m.height * share
+    parts = [Text(c._("Help"), c.m, "title", bold=True, halign="center"), answers]
+    if contact is not None:
+        parts.append(contact)
+    return Modal(_box(c, *parts, BigButton(c._("Close"), c.m, close)))
 
 
 def staff_login(c: Ctx, close: Callable[[], None]) -> Modal:

@@ -148,6 +148,10 @@ class Shooter:
         self.shot(s, "looking_up")
         s.settle(s.step_is(Step.CARD))
         self.shot(s, "card")
+        s.root.ui.offer_group = "Combo packs"  # the tab, as a touch on it would
+        s.root.rerender()
+        self.shot(s, "card-combos")
+        s.root.ui.offer_group = None
         promo = next((o for o in s.engine.view.offers if o.price.promotion), None)
         s.engine.choose_offer((promo or s.engine.view.offers[0]).offer.id)
         self.shot(s, "offer")

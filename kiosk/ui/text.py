@@ -25,12 +25,15 @@ OUT_OF_SERVICE = N_("This kiosk is out of service")
 OUT_OF_SERVICE_HINT = N_("Please use another kiosk or ask staff for help. "
                          "No card or payment is taken here now.")
 
+# Validity first (what most travellers come for), then the combos that bundle everything,
+# so both are on the first screen of offers without scrolling.
 GROUPS = (
     (N_("Extend validity"), (OfferKind.VALIDITY,)),
+    (N_("Combo packs"), (OfferKind.COMBO,)),
     (N_("Mobile data"), (OfferKind.DATA,)),
     (N_("Calls and SMS"), (OfferKind.VOICE, OfferKind.SMS)),
-    (N_("Combo packs"), (OfferKind.COMBO,)),
 )
+BEST_VALUE = N_("Best value")
 
 PERIODS = {
     Period.DAILY: N_("every day"),

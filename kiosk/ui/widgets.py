@@ -15,6 +15,7 @@ from kivy.graphics.texture import Texture
 from kivy.properties import NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
@@ -227,3 +228,20 @@ def pixel_image(grey: np.ndarray, size: float) -> Image:
     texture.min_filter = "nearest"
     return Image(texture=texture, size_hint=(None, None), size=(size, size),
                  fit_mode="contain")
+
+
+def facts(m: Metrics, rows: list[tuple[str, str]], strong: int | None = None) -> GridLayout:
+    """Label-value rows (the card, dates, amounts) in two aligned columns; row ``strong``
+    is drawn bold in amber, for the figure the screen is about."""
+    grid = GridLayout(cols=2, spacing=(m.pad, m.pad / 3), size_hint_y=None)
+    grid.bind(minimum_height=grid.setter("height"))
+    for index, (label, value) in enumerate(rows):
+        bold = index == strong
+        colour = theme.ACCENT if bold else theme.TEXT
+        grid.add_widget(Text(label, m, "body", color=theme.MUTED if not bold else colour,
+                             bold=bold))
+        role = "large" if bold and not m.landscape else "body"
+        if len(value) > 20 and " " not in value:  # an id: smaller, so it stays on one line
+            role = "small"
+        grid.add_widget(Text(value, m, role, color=colour, bold=bold, halign="right"))
+    return grid

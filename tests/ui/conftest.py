@@ -38,6 +38,7 @@ from tests.helpers import make_iccid  # noqa: E402
 
 ICCID = make_iccid("897010123456789012")
 TZ = ZoneInfo("Europe/Moscow")
+SUPPORT = "+7 800 100-20-30"
 
 
 class FakeClock:
@@ -136,7 +137,7 @@ def build_harness(tmp_path, methods=(PaymentMethod.CARD,), operator=None, printe
     printer = printer or RecordingPrinter()
     identity = KioskIdentity("K-1", "Hall", "Travel Card", "+7 800", "Europe/Moscow")
     settings = EngineSettings("K-1", TZ, methods=tuple(methods), idle_timeout_s=60,
-                              idle_warning_s=15)
+                              idle_warning_s=15, support_contact=SUPPORT)
     engine = Engine(
         settings, operator, terminals, printer, journal,
         lambda port: Checkout(journal, port, operator, printer, identity,

@@ -28,13 +28,13 @@ def test_a_chain_of_closing_marks_goes_down_with_the_character_before_it():
 
 def test_an_opening_bracket_before_the_break_goes_down_to_the_next_line():
     # plain wrapping gives "一二三（" / "四）五六"
-    assert lines("一二三（四）五六", 4) == ["一二三", "（四）五", "六"]
+    assert lines("一二三（四）五六七", 4) == ["一二三", "（四）五", "六七"]
 
 
 def test_latin_words_and_numbers_inside_chinese_stay_whole():
-    assert lines("一張SIM卡和", 4) == ["一張", "SIM卡", "和"]
-    assert lines("數據5 GB套餐", 5) == ["數據", "5 GB套", "餐"]
-    assert lines("請撥打+7 800熱線", 7) == ["請撥打", "+7 800熱", "線"]
+    assert lines("一張SIM卡和你", 4) == ["一張", "SIM卡", "和你"]
+    assert lines("數據5 GB套餐吧", 5) == ["數據", "5 GB套", "餐吧"]
+    assert lines("請撥打+7 800熱線吧", 7) == ["請撥打", "+7 800熱", "線吧"]
 
 
 def test_an_ellipsis_is_never_split_and_may_start_a_line():
@@ -43,7 +43,7 @@ def test_an_ellipsis_is_never_split_and_may_start_a_line():
 
 
 def test_a_space_stays_at_the_end_of_its_line():
-    assert lines("還剩 3 天了", 3) == ["還剩 ", "3 天", "了"]
+    assert lines("還剩 3 天了吧", 3) == ["還剩 ", "3 天", "了吧"]
 
 
 def test_a_latin_run_wider_than_a_line_breaks_at_its_spaces_then_anywhere():
@@ -117,3 +117,16 @@ def test_any_text_comes_back_whole_with_only_line_ends_added(text, width):
     out = break_lines(text, width, wide)
     assert out.replace("\n", "") == text.replace("\n", "")
     assert out.count("\n") >= text.count("\n")
+
+
+def test_a_paragraph_never_ends_on_one_lone_character():
+    # issue 13: problem-payment_unavailable in zh_Hans ended on a line "机。" of its own
+    text = "支付终端暂时无法使用。未扣任何款项。请稍后再试或使用其他自助机。"
+    assert lines(text, 15)[-1] == "助机。"
+    assert lines("一二三四五", 4) == ["一二三", "四五"]
+
+
+def test_the_lone_character_stays_when_no_companion_may_join_it():
+    assert lines("一二三四五", 1) == list("一二三四五")  # two would not fit
+    assert lines("一二三（四", 4) == ["一二三", "（四"]  # already two
+    assert lines("abc def一", 7) == ["abc def", "一"]  # the line above ends in a word run

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.core.card import CardStatus
 from kiosk.core.errors import InvalidInput
+from kiosk.core.extension import days_added, extended_until
 from kiosk.core.iccid import Iccid
 from kiosk.core.money import Money
 from kiosk.core.offers import Offer
@@ -286,11 +287,10 @@ class SimOperator:
         return promo
 
     def _apply(self, entry: LedgerEntry, card: SimCard, offer: Offer, now: datetime) -> None:
-        days = offer.validity_days + entry.bonus_days
+        days = days_added(offer.validity_days, entry.bonus_days)
         new = replace(card, used_promotions=list(card.used_promotions))
-        if days:
-            start = card.validity_end if card.validity_end and card.validity_end > now else now
-            new.validity_end = start + timedelta(days=days)
+        if days:  # the rule the kiosk's confirm screen previews (kiosk.core.extension)
+            new.validity_end = extended_until(card.validity_end, now, days)
             if new.status is CardStatus.EXPIRED:
                 new.status = CardStatus.ACTIVE
         new.data_mb = _add(card.data_mb, offer.data_mb)

@@ -14,6 +14,7 @@ from kiosk.ui import theme
 from kiosk.ui.context import Ctx, DemoCard
 from kiosk.ui.keypad import Keypad
 from kiosk.ui.layout import action_bar, screen, title, top
+from kiosk.ui.pictograms import beside
 from kiosk.ui.scan_area import ScanArea
 from kiosk.ui.text import OUT_OF_SERVICE, OUT_OF_SERVICE_HINT, STATUS, WELCOME, WELCOME_HINT
 from kiosk.ui.widgets import BigButton, Text, column
@@ -60,11 +61,11 @@ def attract(c: Ctx) -> Widget:
                                     height=c.m.big_button * 1.3))
     camera = ScanArea(c.m, c.camera() if c.camera else None)
     if c.m.landscape:
-        return screen(c, None, top(words), start, side=camera)
+        return screen(c, None, top(words), start, side=camera, steps=False)
     body = BoxLayout(orientation="vertical")
     body.add_widget(words)
     body.add_widget(camera)
-    return screen(c, None, body, start)
+    return screen(c, None, body, start, steps=False)
 
 
 def out_of_service(c: Ctx) -> Widget:
@@ -80,7 +81,7 @@ def out_of_service(c: Ctx) -> Widget:
             lines.append(Widget(size_hint_y=None, height=c.m.pad * 2))
     words = column(c.m, *lines, spacing=c.m.pad / 2,
                    padding=(c.m.pad, c.m.px(160), c.m.pad, c.m.pad))
-    return screen(c, None, top(words))
+    return screen(c, None, top(words), steps=False)
 
 
 def _demo_row(c: Ctx) -> Widget | None:
@@ -91,7 +92,8 @@ def _demo_row(c: Ctx) -> Widget | None:
     grid.bind(minimum_height=grid.setter("height"))
     for card in c.demo_cards:  # room for two lines: "Active, no phone / …0049"
         grid.add_widget(BigButton(_demo_label(c, card), c.m, _identify(c, card.iccid),
-                                  kind="accent", role="small", height=c.m.touch * 1.4))
+                                  kind="accent", role="small",
+                                  height=c.m.touch * (1.2 if c.m.landscape else 1.4)))
     return column(c.m, label, grid, padding=0)
 
 
@@ -118,9 +120,11 @@ def scan(c: Ctx) -> Widget:
                                   "holder.")))
     else:
         subtitle = c._("Hold it still for a moment.")
-    head = title(c, c._("Hold the card's barcode inside the frame"), subtitle)
+    words = title(c, c._("Hold the card's barcode inside the frame"), subtitle)
     if error is not None or c.ui.rejected is not None:
-        head.children[0].color = theme.ERROR_TEXT
+        words.children[0].color = theme.ERROR_TEXT
+    # The camera pictogram points down to where the camera is.
+    head = beside("camera", c.m.px(150), words, c.m.pad)
     camera = ScanArea(c.m, c.camera() if c.camera else None)
     demo = _demo_row(c)
     side = None
