@@ -49,16 +49,23 @@ class ThreadRunner:
     def __init__(self, poster: Callable[[Callable[[], None]], None], workers: int = 2) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kiosk-io")
         self._poster = poster
+        self._closed = False
 
     def run(self, work: Callable[[], Any], done: Callable[[Outcome], None]) -> None:
+        if self._closed:  # a result that lands after the kiosk stopped asks for no more work
+            return
+
         def task() -> None:
             outcome = _capture(work)
-            self._poster(lambda: done(outcome))
+            self.post(lambda: done(outcome))
 
         self._pool.submit(task)
 
     def post(self, callback: Callable[[], None]) -> None:
-        self._poster(callback)
+        """Callbacks still queued on the main loop when the runner is shut down are dropped:
+        the engine they were for is gone (a stopped app, a test's finished kiosk)."""
+        self._poster(lambda: None if self._closed else callback())
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True)
+        self._closed = True
