@@ -105,6 +105,16 @@ class Link:
             raise ConnectionLost("the other side closed the connection")
         self._buf += chunk
 
+    def peer_closed(self, wait_s: float) -> bool:
+        """True when the other side has hung up (data waiting to be read is not a hang-up)."""
+        if self.closed:
+            return True
+        try:
+            ready, _, _ = select.select([self._sock], [], [], wait_s)
+            return bool(ready) and self._sock.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
+
     def close(self) -> None:
         self.closed = True
         with contextlib.suppress(OSError):
