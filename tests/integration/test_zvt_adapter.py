@@ -334,3 +334,30 @@ def test_simulator_refuses_garbage_and_stays_up(terminal, sim):
         raw.sendall(bytes.fromhex("0601 03 FE0000"))  # BMP FE: unknown, length unknowable
         assert raw.recv(3) == m.Nak(0x83).to_apdu().encode()
     assert pay(terminal)[0].outcome is PaymentOutcome.APPROVED
+
+
+def test_goods_not_delivered_answers_84_66_and_the_terminal_reverses(terminal, sim):
+    result = terminal.authorise("r1", Money(800, EUR), lambda p: None,
+                                deliverable=lambda: False)
+    assert (result.outcome, result.reason) == (PaymentOutcome.CANCELLED, "goods_not_delivered")
+    assert payments(sim)[0]["status"] == "reversed"
+    kept = terminal.authorise("r2", Money(800, EUR), lambda p: None, deliverable=lambda: True)
+    assert kept.outcome is PaymentOutcome.APPROVED
+
+
+def test_an_unknown_hidden_by_a_later_payment_stays_unknown(terminal, sim):
+    sim.fault(Fault.DROP_AFTER_STATUS)
+    assert pay(terminal, "r1", 100)[0].outcome is PaymentOutcome.UNKNOWN
+    assert pay(terminal, "r2", 100)[0].outcome is PaymentOutcome.APPROVED
+    # 06 20 repeats only the last transaction, which is r2's: r1 is not mistaken for it
+    found = terminal.query("r1")
+    assert (found.outcome, found.reason) == (PaymentOutcome.UNKNOWN, "superseded")
+    assert authorisations(sim) == 2
+
+
+def test_busy_terminal_status(terminal, sim):
+    terminal.status()
+    sim.fault(Fault.BUSY)
+    status = terminal.status()
+    assert not status.ready and "busy" in status.detail
+    assert terminal.status().ready

@@ -102,13 +102,14 @@ class ZvtTerminal:
     def close(self) -> None:
         self._drop()
 
-    def _run(self, command, on_status=lambda s: None, on_info=lambda i: None) -> Turn:
+    def _run(self, command, on_status=lambda s: None, on_info=lambda i: None,
+             on_master=lambda master: None) -> Turn:
         """One command; a lost line closes the link (the next command reconnects and
         registers again). Raises ``_Offline`` (not sent), ``Refused``, or ``ZvtError``."""
         link = self._connected()
         turn = Turn()
         try:
-            return run(link, command, on_status, on_info, turn)
+            return run(link, command, on_status, on_info, turn, on_master)
         except Refused:
             raise
         except ZvtError:
@@ -118,8 +119,13 @@ class ZvtTerminal:
     # -- payments ------------------------------------------------------------------------
 
     def authorise(self, reference: str, amount: Money,
-                  on_prompt: Callable[[TerminalPrompt], None]) -> PaymentResult:
-        return self._pay(reference, amount, on_prompt, m.Authorisation, "payment")
+                  on_prompt: Callable[[TerminalPrompt], None],
+                  deliverable: Callable[[], bool] | None = None) -> PaymentResult:
+        """``deliverable`` (optional, for the later hold-until-renewed flow) is asked when
+        the terminal reports the approval, before it completes: False answers the 04 0F
+        with 84 66 "goods not delivered" and the terminal reverses at once (CANCELLED)."""
+        return self._pay(reference, amount, on_prompt, m.Authorisation, "payment",
+                         deliverable)
 
     def reserve(self, reference: str, amount: Money,
                 on_prompt: Callable[[TerminalPrompt], None]) -> PaymentResult:
@@ -129,7 +135,8 @@ class ZvtTerminal:
                                 reason="reservation_unsupported")
         return self._pay(reference, amount, on_prompt, m.PreAuthorisation, "reservation")
 
-    def _pay(self, reference, amount, on_prompt, command_type, kind) -> PaymentResult:
+    def _pay(self, reference, amount, on_prompt, command_type, kind,
+             deliverable: Callable[[], bool] | None = None) -> PaymentResult:
         if self.refs.get(reference) is not None:
             raise ValueError(f"reference {reference} was already used at this terminal")
         if amount.currency != self.settings.currency:
@@ -140,8 +147,18 @@ class ZvtTerminal:
             if code:
                 on_prompt(prompt(code))
 
+        refused = []
+
+        def on_info(info: m.StatusInformation) -> m.Nak | None:
+            if info.result == codes.SUCCESS and deliverable is not None and not deliverable():
+                refused.append(info)
+                return m.Nak(m.NAK_GOODS_NOT_DELIVERED)
+            return None
+
+        def on_master(master: bool) -> None:
+            self._current = reference if master else None
+
         with self._lock:
-            self._current = reference
             try:
                 try:
                     self._connected()
@@ -151,7 +168,7 @@ class ZvtTerminal:
                 self.refs.begin(reference, kind, amount.minor, amount.currency)
                 command = command_type(amount.minor, CURRENCIES[self.settings.currency])
                 try:
-                    turn = self._run(command, on_status)
+                    turn = self._run(command, on_status, on_info, on_master)
                 except Refused as exc:
                     reason = ("reservation_unsupported" if kind == "reservation"
                               and exc.code == codes.FUNCTION_NOT_POSSIBLE else
@@ -166,6 +183,9 @@ class ZvtTerminal:
                     self.refs.update(reference, status="unknown", reason="no_answer")
                     return self._result(reference, amount, PaymentOutcome.UNKNOWN,
                                         reason="no_answer")
+                if refused and isinstance(turn.end, m.AbortAnswer):
+                    self._store(reference, "cancelled", "goods_not_delivered", turn.info, ())
+                    return self._from_row(self.refs.get(reference))
                 return self._settle(reference, amount, turn, kind)
             finally:
                 self._current = None
@@ -224,10 +244,12 @@ class ZvtTerminal:
                 return self._result(reference, amount, PaymentOutcome.UNKNOWN,
                                     reason="no_answer")
         info = turn.info
-        if info is None or not self._newer(info.trace, row["after_trace"]) \
-                or info.amount != row["amount_minor"]:
+        whose = self._whose(info, row["after_trace"], row["amount_minor"])
+        if whose == "nothing":
             self.refs.update(reference, status="not_found")
             return self._from_row(self.refs.get(reference))
+        if whose == "unclear":
+            return self._result(reference, amount, PaymentOutcome.UNKNOWN, reason="superseded")
         self.refs.saw_trace(info.trace)
         status = ("cancelled" if info.result == codes.ABORTED else
                   "declined" if info.result != codes.SUCCESS else
@@ -236,9 +258,16 @@ class ZvtTerminal:
         self._store(reference, status, reason, info, turn.lines)
         return self._from_row(self.refs.get(reference))
 
-    @staticmethod
-    def _newer(trace: int | None, after: int | None) -> bool:
-        return trace is not None and trace != after
+    def _whose(self, info: m.StatusInformation | None, after: int | None,
+               amount_minor: int) -> str:
+        """Is the terminal's last transaction (the repeat receipt) the one in doubt?
+        "nothing": no transaction since the last trace we saw, so ours never ran; "ours";
+        "unclear": a later or foreign transaction hides it (06 20 repeats only the last)."""
+        if info is None or info.trace is None or info.trace == after:
+            return "nothing"
+        if self.refs.owner_of_trace(info.trace) is not None or info.amount != amount_minor:
+            return "unclear"
+        return "ours"
 
     # -- money back ----------------------------------------------------------------------
 
@@ -313,9 +342,11 @@ class ZvtTerminal:
                 turn = self._run(m.RepeatReceipt(self.settings.password))
             except (ZvtError, _Offline):
                 return ReturnResult(reference, ReturnOutcome.UNKNOWN, kind, refund_reference)
-        info = turn.info
-        if info is not None and self._newer(info.trace, row["after_trace"]) \
-                and info.result == 0 and info.amount == row["amount_minor"]:
+        whose = self._whose(turn.info, row["after_trace"], row["amount_minor"])
+        if whose == "unclear":
+            return ReturnResult(reference, ReturnOutcome.UNKNOWN, kind, refund_reference,
+                                reason="superseded")
+        if whose == "ours" and turn.info.result == codes.SUCCESS:
             return self._return_settled(reference, kind, refund_reference or "", turn)
         self.refs.update_return(reference, kind, refund_reference or "", status="refused")
         return ReturnResult(reference, ReturnOutcome.NOT_FOUND, kind, refund_reference)

@@ -120,6 +120,14 @@ class RefMap:
                              "refund_reference=?", (reference, kind, refund_reference)).fetchone()
         return dict(row) if row else None
 
+    def owner_of_trace(self, trace: int) -> str | None:
+        """The reference whose payment or return carries ``trace``, if one does."""
+        with self._db() as db:
+            row = db.execute("SELECT reference FROM payments WHERE trace=? UNION ALL "
+                             "SELECT reference FROM returns WHERE trace=? LIMIT 1",
+                             (trace, trace)).fetchone()
+        return row["reference"] if row else None
+
     def returns_since(self, since: str) -> list[dict]:
         with self._db() as db:
             return [dict(r) for r in db.execute(

@@ -57,11 +57,22 @@ def run(
     on_status: Callable[[int], None] = lambda status: None,
     on_info: Callable[[m.StatusInformation], m.Nak | None] = lambda info: None,
     turn: Turn | None = None,
+    on_master: Callable[[bool], None] = lambda master: None,
 ) -> Turn:
     """One command and the terminal's whole turn. ``turn`` is filled as messages arrive, so
-    a caller that catches ``ConnectionLost`` still knows what came before the loss."""
+    a caller that catches ``ConnectionLost`` still knows what came before the loss.
+    ``on_master`` says when the terminal takes the turn (True) and hands it back (False):
+    only in between may the ECR interrupt with 06 B0."""
     turn = turn if turn is not None else Turn()
     send_command(link, command)
+    on_master(True)
+    try:
+        return _terminal_turn(link, turn, on_status, on_info)
+    finally:
+        on_master(False)
+
+
+def _terminal_turn(link: Link, turn: Turn, on_status, on_info) -> Turn:
     while turn.end is None:
         message = m.decode(link.receive(link.timeouts.idle_s))
         reply: m.Ack | m.Nak = m.Ack()
