@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+
+from kiosk.payment.zvt.sqlite import LockedDb
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS payments (
@@ -30,22 +29,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);
 
 class RefMap:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._lock = threading.Lock()
-        with self._db() as db:
-            db.executescript(_SCHEMA)
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            db = sqlite3.connect(self.path)
-            db.row_factory = sqlite3.Row
-            try:
-                with db:
-                    yield db
-            finally:
-                db.close()
+        self._db = LockedDb(path, _SCHEMA)
 
     # -- the last trace number seen: what "newer than" means for a repeat receipt ----------
 

@@ -4,11 +4,10 @@ answers (as a terminal's journal), so tests reconcile the kiosk against it."""
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+
+from kiosk.payment.zvt.sqlite import LockedDb
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS transactions (
@@ -22,22 +21,8 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 
 class Ledger:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._lock = threading.Lock()
-        with self._db() as db:
-            db.executescript(_SCHEMA)
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            db = sqlite3.connect(self.path)
-            db.row_factory = sqlite3.Row
-            try:
-                with db:
-                    yield db
-            finally:
-                db.close()
+        self._db = LockedDb(path, _SCHEMA)
 
     def _next(self, db: sqlite3.Connection, name: str) -> int:
         row = db.execute("SELECT value FROM counters WHERE name=?", (name,)).fetchone()
