@@ -110,7 +110,7 @@ def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reve
     if config["payment.backend"] == "zvt":
         from kiosk.payment.zvt.wiring import zvt_payments
 
-        return zvt_payments(config, data_dir, kiosk)
+        return zvt_payments(config, data_dir, kiosk, pay)
     if not config.is_demo:  # kiosk run refuses this first (config.check_runnable); never money
         raise ConfigError([f"{config.source}: payment.backend: the simulator runs only in a "
                            "demo (demo = true)"])

@@ -361,3 +361,41 @@ def test_busy_terminal_status(terminal, sim):
     status = terminal.status()
     assert not status.ready and "busy" in status.detail
     assert terminal.status().ready
+
+
+class Crash(BaseException):
+    """The kiosk process dying at that instant (nothing after it runs)."""
+
+
+def test_a_crash_mid_authorisation_is_resolved_after_restart(tmp_path, sim, clock):
+    first = make_adapter(tmp_path, sim, clock)
+
+    def die():
+        raise Crash
+
+    with pytest.raises(Crash):  # the 04 0F arrived; the kiosk died before storing it
+        first.authorise("r1", Money(4200, EUR), lambda p: None, deliverable=die)
+    first.close()
+    assert first.refs.get("r1")["status"] == "pending"
+    second = make_adapter(tmp_path, sim, clock)
+    found = second.query("r1")
+    assert found.outcome is PaymentOutcome.APPROVED and found.amount == Money(4200, EUR)
+    assert authorisations(sim) == 1
+    assert second.recent()[0].reference == "r1"
+    assert second.reverse("r1").outcome is ReturnOutcome.DONE
+    second.close()
+
+
+def test_a_connection_the_terminal_closed_while_idle_is_reopened_not_unknown(terminal, sim):
+    pay(terminal, "r1")
+    for link in list(sim._links):  # the terminal restarts: its side of the line goes away
+        link.close()
+    hung_up = threading.Event()
+    for _ in range(400):  # until the hang-up has reached our side (bounded, never timed)
+        if terminal._link.peer_closed(0.05):
+            hung_up.set()
+            break
+    assert hung_up.is_set()
+    result, _ = pay(terminal, "r2")
+    assert result.outcome is PaymentOutcome.APPROVED
+    assert sim.registrations == 2 and authorisations(sim) == 2

@@ -78,14 +78,20 @@ class ZvtTerminal:
     # -- connection ----------------------------------------------------------------------
 
     def _connected(self) -> Link:
-        if self._link is not None and not self._link.closed:
+        """The open link, or a new one, registered. A link the terminal closed while idle
+        is noticed here, before a command goes out on it and comes back UNKNOWN."""
+        if self._link is not None and not self._link.peer_closed(0.0):
             return self._link
+        self._drop()
+        link = None
         try:
             link = Link.connect(self.settings.host, self.settings.port,
                                 self.settings.timeouts, self._clock)
             turn = run(link, m.Registration(self.settings.password, m.KIOSK_CONFIG,
                                             CURRENCIES[self.settings.currency]))
         except ZvtError as exc:
+            if link is not None:
+                link.close()
             event(log, "zvt.offline", logging.WARNING, reason=str(exc))
             raise _Offline(str(exc)) from None
         if isinstance(turn.end, m.Completion):

@@ -20,14 +20,28 @@ def settings_from(config: Config, host: str | None = None, port: int | None = No
                        zvt["currency"], zvt["reservation"], timeouts)
 
 
-def zvt_payments(config: Config, data_dir: Path, kiosk: dict) -> dict:
+# ``kiosk demo --pay`` (the payment simulator's scripts) as the ZVT simulator plays them
+_DEMO_PAY = {
+    "approve": ("approve", None), "decline": ("decline", None), "cancel": ("cancel", None),
+    "busy": ("approve", "busy"), "timeout_before_send": ("approve", "nak"),
+    "timeout_after_send": ("approve", "drop_before_completion"),
+    "approve_then_lost": ("approve", "drop_after_status"),
+}
+
+
+def zvt_payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None = None) -> dict:
     host = port = None
     if config.is_demo:
         from kiosk.payment.zvt.sim.terminal import TerminalSimulator
 
         zvt = config.section("payment.zvt")
+        outcome, fault = _DEMO_PAY.get(pay or "approve", ("approve", None))
         sim = TerminalSimulator(data_dir / "zvt-sim" / "ledger.sqlite", zvt["password"],
-                                CURRENCIES[zvt["currency"]], zvt["reservation"]).start()
+                                CURRENCIES[zvt["currency"]], zvt["reservation"],
+                                default=outcome)
+        if fault:
+            sim.fault(fault)
+        sim.start()
         kiosk["closers"].append(sim.stop)
         kiosk["simulators"]["zvt"] = sim
         host, port = sim.address
