@@ -7,8 +7,11 @@ import socket
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.payment.zvt import messages as m
+from kiosk.payment.zvt.errors import ZvtError
 from kiosk.payment.zvt.session import Refused, run
 from kiosk.payment.zvt.transport import ConnectionLost, Link, Timeout, Timeouts
 
@@ -149,3 +152,19 @@ def test_goods_not_delivered_answers_84_66():
                on_info=lambda info: m.Nak(m.NAK_GOODS_NOT_DELIVERED))
     thread.join(20)
     assert seen[1] == h("846600") and turn.end == m.AbortAnswer(0x6C)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_from_the_terminal_end_in_a_turn_or_a_zvt_error(noise):
+    ecr, pt = socket.socketpair()
+    pt.sendall(ACK + noise)
+    pt.shutdown(socket.SHUT_WR)  # then the line goes quiet: EOF ends the turn
+    link = Link(ecr, QUICK, Clock())
+    try:
+        run(link, m.Authorisation(100))
+    except ZvtError:
+        pass
+    finally:
+        link.close()
+        pt.close()
