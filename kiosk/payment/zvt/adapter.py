@@ -118,7 +118,7 @@ class ZvtTerminal:
             return run(link, command, on_status, on_info, turn, on_master)
         except Refused:
             raise
-        except ZvtError:
+        except BaseException:  # mid-turn: the link is out of step with the terminal now
             self._drop()
             raise
 
