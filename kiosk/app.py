@@ -108,6 +108,10 @@ def _operator(config: Config, data_dir: Path, kiosk: dict, faults: tuple) -> Ope
 
 def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reversal: bool,
               card_wait_s: float, hold: bool | None):
+    if config["payment.backend"] == "zvt":
+        from kiosk.payment.zvt.wiring import zvt_payments
+
+        return zvt_payments(config, data_dir, kiosk, pay)
     if not config.is_demo:  # kiosk run refuses this first (config.check_runnable); never money
         raise ConfigError([f"{config.source}: payment.backend: the simulator runs only in a "
                            "demo (demo = true)"])

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "printers.cli",
     "kiosk.provider.cli",
     "kiosk.scanner.cli",
+    "kiosk.payment.zvt.sim.cli",
 )
 
 

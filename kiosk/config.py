@@ -134,12 +134,24 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "ca_bundle": Field(str, ""),
     },
     "payment": {
-        "backend": Field(str, "simulator", choices=("simulator",)),
+        "backend": Field(str, "simulator", choices=("simulator", "zvt")),
         "methods": Field(list, ["card"], check=lambda v: _methods(v)),
         "timeout_s": Field((int, float), 120.0, min=5, max=600,
                            unavailable="the payment simulator has no timeout to set"),
         # Hold the money (pre-authorisation) and book it once the renewal is applied.
         "hold_until_renewed": Field(bool, False),
+    },
+    # [payment.zvt]: the card terminal over ZVT/TCP (payment.backend = "zvt"); in a demo the
+    # terminal simulator runs on loopback instead and host/port are not used.
+    "payment.zvt": {
+        "host": Field(str, "127.0.0.1"),
+        "port": Field(int, 20007, min=1, max=65535),
+        "password": Field(str, "000000", check=lambda v: _zvt_password(v)),
+        "currency": Field(str, "RUB", choices=("RUB", "EUR")),
+        "reservation": Field(bool, False),  # the terminal supports 06 22 / 06 24 / 06 25
+        "connect_timeout_s": Field((int, float), 3.0, min=0.1, max=60),
+        "ack_timeout_s": Field((int, float), 5.0, min=0.5, max=60),  # T3
+        "idle_timeout_s": Field((int, float), 180.0, min=10, max=900),
     },
     "printer": {
         "transport": Field(str, "virtual", choices=("virtual", "network", "usb", "serial", "file")),
@@ -179,6 +191,24 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "iccid_hash_key": Field(str, "", check=lambda v: _hash_key(v)),
     },
 }
+
+
+def _zvt_password(value: str) -> str | None:
+    if len(value) != 6 or not value.isdigit():
+        return "must be the terminal's six-digit password"
+    return None
+
+
+def _lift_subsections(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``[payment.zvt]`` arrives from TOML as ``payment = {zvt = {...}}``: validated as its
+    own section, named as the file names it."""
+    payment = raw.get("payment")
+    if not (isinstance(payment, dict) and isinstance(payment.get("zvt"), dict)):
+        return raw
+    lifted = dict(raw)
+    lifted["payment"] = {k: v for k, v in payment.items() if k != "zvt"}
+    lifted["payment.zvt"] = payment["zvt"]
+    return lifted
 
 
 def _hash_key(value: str) -> str | None:
@@ -234,7 +264,8 @@ class Config:
         """These values on the embedded simulators (``kiosk demo --config FILE``)."""
         values = {name: dict(section) for name, section in self.values.items()}
         values["operator"].update(backend="simulator", kiosk_key="")
-        values["payment"]["backend"] = "simulator"
+        if values["payment"]["backend"] != "zvt":  # zvt: its simulator, on loopback
+            values["payment"]["backend"] = "simulator"
         values["printer"]["transport"] = "virtual"
         return replace(self, values=values, demo=True)
 
@@ -242,7 +273,7 @@ class Config:
         return self.values[name]
 
     def __getitem__(self, dotted: str) -> Any:
-        section, key = dotted.split(".", 1)
+        section, key = dotted.rsplit(".", 1)  # "payment.zvt.host": section "payment.zvt"
         return self.values[section][key]
 
 
@@ -297,6 +328,7 @@ def validate(
     """
     problems: list[str] = []
     values = {name: {k: f.default for k, f in fields.items()} for name, fields in SCHEMA.items()}
+    raw = _lift_subsections(raw)
     for section_name, section in raw.items():
         if section_name in TOP_LEVEL:
             reason = _problem_with(TOP_LEVEL[section_name], section)
@@ -310,7 +342,7 @@ def validate(
 
 def _section(values: dict, section_name: str, section: Any, where: str) -> list[str]:
     fields = SCHEMA.get(section_name)
-    name = _name(section_name)
+    name = section_name if section_name in SCHEMA else _name(section_name)
     if fields is None:
         return [f"{where}: {name}: unknown section"]
     if not isinstance(section, dict):
@@ -357,6 +389,19 @@ def _cross_checks(values: dict, raw: Mapping[str, Any], where: str,
                         f"({ui['idle_timeout_s']}); got {ui['idle_warning_s']}")
     problems.extend(f"{where}: {key}: {reason}" for key, reason in _printer_problems(values))
     problems.extend(_operator_deadline(values["operator"], where))
+    if values["payment"]["backend"] == "zvt":
+        problems.extend(_zvt_problems(values, where))
+    return problems
+
+
+def _zvt_problems(values: dict, where: str) -> list[str]:
+    problems = []
+    if values["payment.zvt"]["currency"] != values["kiosk"]["currency"]:
+        problems.append(f"{where}: payment.zvt.currency: must be kiosk.currency "
+                        f"({values['kiosk']['currency']}); got {values['payment.zvt']['currency']}")
+    if values["payment"]["methods"] != ["card"]:
+        problems.append(f"{where}: payment.methods: a ZVT terminal takes cards only: "
+                        "set methods = [\"card\"]")
     return problems
 
 
@@ -454,8 +499,8 @@ _SIMULATORS = (
     ("operator.backend", "simulator",
      "the operator simulator is for demos: set backend = \"http\" and the operator's url"),
     ("payment.backend", "simulator",
-     "the payment simulator takes no real money and this version has no terminal adapter "
-     "yet: only a demo file (demo = true) can run"),
+     "the payment simulator takes no real money: set backend = \"zvt\" and the terminal's "
+     "[payment.zvt] host, or run a demo file (demo = true)"),
     ("printer.transport", "virtual", "the virtual printer is for demos: name the real one"),
     ("scanner.source", "demo", "the demo video is for demos: name the camera"),
 )

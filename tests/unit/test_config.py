@@ -27,7 +27,7 @@ def test_example_file_is_valid():
     assert not cfg.is_demo
     assert cfg["operator.url"].startswith("https://")
     assert cfg["printer.usb_vendor_id"] == 0x04B8
-    # A production kiosk cannot run yet: this version has no real payment terminal adapter.
+    # The example file still names the payment simulator, which takes no real money.
     with pytest.raises(config.ConfigError) as info:
         config.check_runnable(cfg)
     assert [p.split(": ")[1] for p in info.value.problems] == ["payment.backend"]
