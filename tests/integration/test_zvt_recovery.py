@@ -19,6 +19,7 @@ from tests.recovery.money_rule import check
 pytestmark = pytest.mark.slow
 
 DEMO_ZVT = 'demo = true\n[payment]\nbackend = "zvt"\n'
+HOLDING = DEMO_ZVT + '[payment.zvt]\nreservation = true\n'  # money held until renewed
 SCENARIOS = {
     "approve": ("--pay", "approve"),
     "decline": ("--pay", "decline"),
@@ -27,6 +28,14 @@ SCENARIOS = {
     "renewal_failed_reversed": ("--operator-fault", "renewal_failed"),
     "renewal_answer_lost": ("--operator-fault", "drop_after,path=/v1/renewals"),
 }
+HOLD_SCENARIOS = {
+    "hold_approve": ("--pay", "approve"),
+    "hold_approve_then_lost": ("--pay", "approve_then_lost"),
+    "hold_renewal_failed_released": ("--operator-fault", "renewal_failed"),
+    "hold_renewal_answer_lost": ("--operator-fault", "drop_after,path=/v1/renewals"),
+}
+# A held payment as the money rule reads it: booked is charged, released never was.
+_HELD_STATUS = {"booked": "approved", "reserved": "reserved", "released": "released"}
 
 
 def rows(path: Path, sql: str) -> list[sqlite3.Row]:
@@ -51,9 +60,12 @@ def terminal_charges(data: Path) -> dict[str, Charge]:
         "WHERE kind='refund' AND status='done'"))
     charges = {}
     for row in rows(data / "zvt-sim" / "ledger.sqlite",
-                    "SELECT * FROM transactions WHERE kind='payment'"):
+                    "SELECT * FROM transactions WHERE kind IN ('payment', 'reservation')"):
         reference = owner.get(row["trace"], f"terminal-trace-{row['trace']}")
-        charges[reference] = Charge(reference, row["status"], refunds[reference])
+        status = row["status"]
+        if row["kind"] == "reservation":
+            status = _HELD_STATUS.get(status, status)
+        charges[reference] = Charge(reference, status, refunds[reference])
     return charges
 
 
@@ -61,17 +73,23 @@ def violations(data: Path) -> list[str]:
     return [str(v) for v in check(data, terminal_charges(data))]
 
 
-@pytest.fixture
-def config_file(tmp_path_factory):
+def _config(tmp_path_factory, text: str) -> str:
     path = tmp_path_factory.mktemp("cfg") / "zvt.toml"
-    path.write_text(DEMO_ZVT, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return str(path)
 
 
-@pytest.mark.parametrize("name", SCENARIOS)
-def test_a_kill_after_any_external_call_keeps_the_money_rule(name, config_file,
-                                                              tmp_path_factory):
-    args = ("--config", config_file, "demo", "--headless", *SCENARIOS[name])
+@pytest.fixture
+def config_file(tmp_path_factory):
+    return _config(tmp_path_factory, DEMO_ZVT)
+
+
+@pytest.mark.parametrize("name", [*SCENARIOS, *HOLD_SCENARIOS])
+def test_a_kill_after_any_external_call_keeps_the_money_rule(name, tmp_path_factory):
+    holding = name in HOLD_SCENARIOS
+    config_file = _config(tmp_path_factory, HOLDING if holding else DEMO_ZVT)
+    scenario = HOLD_SCENARIOS[name] if holding else SCENARIOS[name]
+    args = ("--config", config_file, "demo", "--headless", *scenario)
     marks = trace(tmp_path_factory.mktemp(f"trace-{name}") / "data", *args)
     assert marks, "the scenario passes no fault point"
     failures = {}
@@ -86,6 +104,48 @@ def test_a_kill_after_any_external_call_keeps_the_money_rule(name, config_file,
         if found:
             failures[mark] = found
     assert failures == {}
+
+
+@pytest.mark.parametrize("name", ["renewal_failed_reversed", "hold_renewal_failed_released"])
+def test_a_kill_during_recovery_keeps_the_money_rule(name, tmp_path_factory):
+    """The kiosk dies as the operator's answer comes back, then recovery dies at each point
+    it passes in turn; the recovery after that still ends with the money rule whole."""
+    holding = name in HOLD_SCENARIOS
+    config_file = _config(tmp_path_factory, HOLDING if holding else DEMO_ZVT)
+    args = ("--config", config_file, "demo", "--headless",
+            *(HOLD_SCENARIOS[name] if holding else SCENARIOS[name]))
+    probe = tmp_path_factory.mktemp("probe") / "data"
+    assert killed(kiosk(probe, *args, crash_at="after_renewal_returned"))
+    recovery_marks = trace(probe, "--config", config_file, "recover")
+    assert recovery_marks
+    failures = {}
+    for mark in recovery_marks:
+        data = tmp_path_factory.mktemp("crash-recovery") / "data"
+        assert killed(kiosk(data, *args, crash_at="after_renewal_returned"))
+        assert killed(kiosk(data, "--config", config_file, "recover", crash_at=mark)), mark
+        last = kiosk(data, "--config", config_file, "recover")
+        assert last.returncode in (0, 1), last.stderr
+        found = violations(data)
+        if found:
+            failures[mark] = found
+    assert failures == {}
+
+
+def test_a_held_sale_is_booked_and_a_failed_one_released_at_the_terminal(tmp_path_factory):
+    config_file = _config(tmp_path_factory, HOLDING)
+    done = tmp_path_factory.mktemp("held") / "data"
+    assert final_line(kiosk(done, "--config", config_file, "demo", "--headless")) == \
+        "final: done"
+    failed = tmp_path_factory.mktemp("held") / "data"
+    proc = kiosk(failed, "--config", config_file, "demo", "--headless",
+                 "--operator-fault", "renewal_failed")
+    assert final_line(proc) == "final: released"
+    ledger = "SELECT kind, status FROM transactions ORDER BY trace"
+    assert [tuple(r) for r in rows(done / "zvt-sim" / "ledger.sqlite", ledger)][:1] == [
+        ("reservation", "booked")]
+    assert [tuple(r) for r in rows(failed / "zvt-sim" / "ledger.sqlite", ledger)] == [
+        ("reservation", "released"), ("release", "approved")]  # the release is its own entry
+    assert violations(done) == [] and violations(failed) == []
 
 
 def test_the_check_sees_a_charge_nobody_claims(config_file, tmp_path):
