@@ -25,7 +25,7 @@ from kiosk.core.messages import N_, Message
 from kiosk.core.offers import ineligibility
 from kiosk.core.phone import Phone
 from kiosk.core.promotions import best_price
-from kiosk.core.renewal import OtpChallenge
+from kiosk.core.renewal import OTP_CODE_LENGTH, OtpChallenge, whole_code
 from kiosk.core.sale import PaymentMethod
 from kiosk.core.transaction import ReceiptState, Transaction, TxState
 from kiosk.flow.checkout import Checkout
@@ -85,6 +85,8 @@ _ACTIONS = {
     "payment_unavailable": (Action.FINISH,),
     "kiosk_fault": (Action.FINISH,),
 }
+
+WHOLE_CODE = N_("The code from the SMS has {count} digits.")
 
 # Steps where the customer may walk away: an idle timeout wipes everything and starts over.
 _IDLE_RESETTABLE = {
@@ -379,6 +381,9 @@ class Engine:
     def submit_code(self, code: str) -> None:
         self.touch()
         if self.view.step is not Step.CODE or self._challenge is None:
+            return
+        if not whole_code(code):  # the operator would refuse it, or count it as a wrong try
+            self._publish(code=self._code_view(Message(WHOLE_CODE, {"count": OTP_CODE_LENGTH})))
             return
         challenge_id = self._challenge.challenge_id
         self._publish(input_error=None)

@@ -61,11 +61,13 @@ class KioskRoot(FloatLayout):
                  camera: Callable[[], Widget] | None = None,
                  demo_cards: tuple[DemoCard, ...] = (),
                  gesture_clock: Callable[[], float] = time.monotonic,
+                 tap_clock: Callable[[], float] = time.monotonic,
                  feedback: Feedback | None = None,
                  screen_swapped: Callable[[], None] = lambda: None) -> None:
         super().__init__()
         self.engine, self.m, self.tz = engine, metrics, tz
         self.camera, self.demo_cards = camera, demo_cards
+        self.tap_clock = tap_clock
         self.feedback = feedback or Feedback(None)
         self.ui = UiState()
         self._language_buttons: dict[str, BigButton] = {}

@@ -269,3 +269,30 @@ def test_an_open_finding_keeps_the_kiosk_out_of_service_until_resolved(kit):
     assert not engine.view.out_of_service
     engine.identify(ICCID)
     assert engine.view.step is Step.CARD
+
+
+class CountingOperator(FakeOperator):
+    def __init__(self, card):
+        super().__init__(card)
+        self.sent, self.verified = 0, []
+
+    def send_otp(self, iccid, phone=None):
+        self.sent += 1
+        return super().send_otp(iccid, phone)
+
+    def verify_otp(self, challenge_id, code):
+        self.verified.append(code)
+        return super().verify_otp(challenge_id, code)
+
+
+@pytest.mark.parametrize("code", ["", "123", "12345", "1234567", "12345a", "١٢٣٤٥٦"])
+def test_a_code_of_the_wrong_length_never_reaches_the_operator(kit, code):
+    engine = kit[0]
+    engine.operator = operator = CountingOperator(demo_card(ICCID))
+    to_code(engine)
+    engine.submit_code(code)
+    assert operator.verified == [] and engine.view.step is Step.CODE
+    assert engine.view.code.error.params == {"count": 6}
+    assert engine.view.code.attempts_left == 3
+    engine.submit_code("123456")
+    assert operator.verified == ["123456"] and engine.view.step is Step.DONE
