@@ -88,10 +88,12 @@ _ACTIONS = {
 
 WHOLE_CODE = N_("The code from the SMS has {count} digits.")
 
-# Steps where the customer may walk away: an idle timeout wipes everything and starts over.
+# Steps where the customer may walk away: an idle timeout warns, then wipes everything and
+# starts over. The start step too, once someone is there (``Engine._may_wipe``); never while
+# money moves (PAYING, RENEWING).
 _IDLE_RESETTABLE = {
-    Step.LOOKING_UP, Step.CARD, Step.OFFER, Step.PHONE, Step.SENDING_CODE, Step.CODE,
-    Step.PAYMENT, Step.DONE, Step.PROBLEM,
+    Step.ATTRACT, Step.LOOKING_UP, Step.CARD, Step.OFFER, Step.PHONE, Step.SENDING_CODE,
+    Step.CODE, Step.PAYMENT, Step.DONE, Step.PROBLEM,
 }
 
 
@@ -166,8 +168,10 @@ class Engine:
         self._method: PaymentMethod | None = None
         self._tx_id: str | None = None
         self._last_activity = self.now()
+        self._present = False  # nobody has touched the start screen since the wipe
         self.view = View(Step.ATTRACT, language, methods=self._available,
-                         printer_ready=self._printer_ok, out_of_service=self._out_of_service())
+                         printer_ready=self._printer_ok, out_of_service=self._out_of_service(),
+                         session=self._generation)
         for listener in list(self._listeners):
             listener(self.view)
 
@@ -195,8 +199,11 @@ class Engine:
     # -- activity and idle -------------------------------------------------------------
 
     def touch(self) -> None:
-        """Any touch on the screen: the customer is still there."""
+        """Any touch on the screen (or a card held to the camera): someone is there. On the
+        start screen it begins a presence that times out like every other step, so a half
+        typed number, the camera face or a chosen language never stay for the next person."""
         self._last_activity = self.now()
+        self._present = True
         if self.view.idle_warning_s is not None:
             self._publish(idle_warning_s=None)
 
@@ -204,7 +211,7 @@ class Engine:
         """Called about once a second: idle warning, then reset. Never while money moves."""
         if self.view.step is Step.ATTRACT:
             self._check_service_when_due()
-        if self.view.step not in _IDLE_RESETTABLE:
+        if not self._may_wipe():
             return
         idle = (self.now() - self._last_activity).total_seconds()
         left = self.settings.idle_timeout_s - idle
@@ -212,6 +219,13 @@ class Engine:
             self._reset(self.settings.default_language)
         elif left <= self.settings.idle_warning_s:
             self._publish(idle_warning_s=int(-(-left // 1)))
+
+    def _may_wipe(self) -> bool:
+        """Whether an idle timeout applies now: the untouched start screen in the default
+        language is already wiped, so it never warns."""
+        if self.view.step is Step.ATTRACT:
+            return self._present or self.view.language != self.settings.default_language
+        return self.view.step in _IDLE_RESETTABLE
 
     # -- can this kiosk sell? ----------------------------------------------------------
 
@@ -497,7 +511,7 @@ class Engine:
                 self._work(lambda: port.abort(tx_id), lambda _o: None)
             return
         if self.view.step is not Step.RENEWING:
-            self._reset(self.view.language)
+            self._reset(self.settings.default_language)  # like Done and the idle wipe
 
     def _paid(self, outcome: Outcome) -> None:
         if isinstance(outcome.error, NotJournaled):
@@ -556,6 +570,14 @@ class Engine:
             e_receipt_url=tx.sale.get("e_receipt_url"),
             reread=reread is not None,
         )
+
+    def scan_again(self) -> None:
+        """From a problem: another card, for the same traveller in the same language (a new
+        session all the same: nothing of the last card survives)."""
+        if self.view.step is not Step.PROBLEM:
+            return
+        self._reset(self.view.language)
+        self.touch()
 
     def finish(self) -> None:
         """Done, or giving up from a problem: back to the start, data wiped."""

@@ -109,4 +109,5 @@ class View:
     result: ResultView | None = None
     input_error: Message | None = None
     idle_warning_s: int | None = None
+    session: int = 0  # changes at every wipe: a new customer, whose screen starts afresh
     notes: tuple[Message, ...] = field(default_factory=tuple)

@@ -95,7 +95,7 @@ class KioskRoot(FloatLayout):
     def show(self, view: View) -> None:
         previous, self.view = self.view, view
         if previous is not None:
-            if view.step is Step.ATTRACT and previous.step is not Step.ATTRACT:
+            if view.session != previous.session:  # Done, Cancel or the idle wipe
                 self.ui.wipe()
             if (view.step, view.code, view.problem) != (previous.step, previous.code,
                                                         previous.problem):
@@ -186,6 +186,7 @@ class KioskRoot(FloatLayout):
         """A barcode that is not a card: say why on the scan screen (only while at the start)."""
         if not self._at_start() or self.ui.mode == "keypad":
             return
+        self.engine.touch()  # someone holds a barcode there: the scan face times out too
         self._signal("rejected")
         self.ui.mode, self.ui.rejected = "scan", reason
         self.rerender()

@@ -296,3 +296,54 @@ def test_a_code_of_the_wrong_length_never_reaches_the_operator(kit, code):
     assert engine.view.code.attempts_left == 3
     engine.submit_code("123456")
     assert operator.verified == ["123456"] and engine.view.step is Step.DONE
+
+
+def test_the_start_screen_times_out_once_someone_touched_it(kit):
+    engine, _, _, _, _, clock, _ = kit
+    clock.now += timedelta(minutes=5)
+    engine.tick()
+    assert engine.view.idle_warning_s is None  # untouched: already wiped, no warning
+    session = engine.view.session
+    engine.touch()  # the keypad face, a half-typed number: the engine only sees touches
+    clock.now += timedelta(seconds=50)
+    engine.tick()
+    assert engine.view.idle_warning_s == 10
+    clock.now += timedelta(seconds=11)
+    engine.tick()
+    assert engine.view.step is Step.ATTRACT and engine.view.session != session
+    assert engine.view.idle_warning_s is None
+    clock.now += timedelta(minutes=5)
+    engine.tick()
+    assert engine.view.idle_warning_s is None
+
+
+def test_a_language_chosen_at_the_start_is_wiped_after_the_timeout(kit):
+    engine, _, _, _, _, clock, _ = kit
+    engine.set_language("zh_Hans")
+    clock.now += timedelta(seconds=61)
+    engine.tick()
+    assert engine.view.language == "en" and engine.view.step is Step.ATTRACT
+
+
+def test_every_return_to_the_start_is_in_the_default_language(kit):
+    engine = kit[0]
+    engine.identify(ICCID)
+    engine.set_language("ru")
+    engine.cancel()
+    assert engine.view.step is Step.ATTRACT and engine.view.language == "en"
+    engine.set_language("ru")
+    to_code(engine)
+    engine.submit_code("123456")
+    engine.finish()
+    assert engine.view.language == "en"
+
+
+def test_scan_again_keeps_the_language_and_wipes_the_card(kit):
+    engine, operator = kit[0], kit[1]
+    operator.card = demo_card(ICCID, CardStatus.UNKNOWN)
+    engine.set_language("zh_Hant")
+    engine.identify(ICCID)
+    session = engine.view.session
+    engine.scan_again()
+    assert engine.view.step is Step.ATTRACT and engine.view.language == "zh_Hant"
+    assert engine.view.session != session and engine._card is None

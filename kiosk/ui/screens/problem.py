@@ -14,7 +14,7 @@ from kiosk.ui.widgets import BigButton, Text, column
 
 def _do(c: Ctx, action: Action):
     def scan_again() -> None:
-        c.engine.cancel()
+        c.engine.scan_again()
         c.ui.mode = "scan"
         c.rerender()
 
