@@ -174,6 +174,11 @@ def test_no_screen_puts_a_way_out_where_the_last_screen_was_tapped(make_ui):
         terminal.wait_for_card_s = 60  # the paying screen stays until cancelled
     seen = []
 
+    def terminal_waits(what: str) -> None:
+        # The screen offers Cancel before the terminal thread listens for it: wait for both.
+        ui.wait_for(lambda: ui.shows("Cancel payment")
+                    and any(t._aborts for t in ui.terminals.values()), what)
+
     def tapped(where, label: str) -> None:
         for name, rect in leaving_buttons(ui):
             if overlaps(where, rect):
@@ -201,14 +206,14 @@ def test_no_screen_puts_a_way_out_where_the_last_screen_was_tapped(make_ui):
     tapped(where, "Confirm")
     for method in ("Bank card", "SBP (QR code)"):
         where = ui.tap(method)
-        ui.wait_for(lambda: ui.shows("Cancel payment"), "the terminal waiting")
+        terminal_waits("the terminal waiting")
         tapped(where, method)
         where = ui.tap("Cancel payment")
         ui.wait_step(Step.PROBLEM)
         tapped(where, "Cancel payment")
         if method == "Bank card":
             where = ui.tap("Try again")
-            ui.wait_for(lambda: ui.shows("Cancel payment"), "the terminal waiting again")
+            terminal_waits("the terminal waiting again")
             tapped(where, "Try again")
             where = ui.tap("Cancel payment")
             ui.wait_step(Step.PROBLEM)

@@ -43,7 +43,7 @@ def build(c: Ctx) -> Widget:
     receipt = Text(receipt_words, c.m, "body" if c.m.landscape else "large", color=colour,
                    halign="center")
     head = title(c, c._("Your card is renewed"), c._("Thank you!"))
-    actions = action_bar(c, BigButton(c._("Finish"), c.m, c.engine.finish))
+    actions = action_bar(c, main=BigButton(c._("Finish"), c.m, c.engine.finish))
     qr = e_receipt(c, result.e_receipt_url, 340 if c.m.landscape else 420)
     figures_panel = column(c.m, *figures, panel=True)
     if qr is not None and c.m.landscape:

@@ -56,8 +56,8 @@ def attract(c: Ctx) -> Widget:
             lines.append(Text(t.gettext(WELCOME_HINT), c.m, small if current else "small",
                               halign="center", color=theme.ACCENT if current else theme.MUTED))
     words = column(c.m, *lines, spacing=c.m.pad / 3)
-    start = action_bar(c, BigButton(c._("Start"), c.m, _go(c, "scan"), role="title",
-                                    height=c.m.big_button * 1.3))
+    start = action_bar(c, main=BigButton(c._("Start"), c.m, _go(c, "scan"), role="title",
+                                         height=c.m.big_button * 1.3))
     camera = ScanArea(c.m, c.camera() if c.camera else None)
     if c.m.landscape:
         return screen(c, None, top(words), start, side=camera)
@@ -135,7 +135,7 @@ def scan(c: Ctx) -> Widget:
     actions = action_bar(
         c,
         BigButton(c._("Cancel"), c.m, _go(c, "attract"), kind="secondary"),
-        BigButton(c._("Type the number instead"), c.m, _go(c, "keypad")),
+        main=BigButton(c._("Type the number instead"), c.m, _go(c, "keypad")),
     )
     return screen(c, head, camera, actions, side=side)
 
@@ -165,7 +165,7 @@ def keypad(c: Ctx) -> Widget:
     actions = action_bar(
         c,
         BigButton(c._("Use the camera"), c.m, _go(c, "scan"), kind="secondary"),
-        BigButton(c._("Check the number"), c.m, lambda: c.engine.identify(entry.text)),
+        main=BigButton(c._("Check the number"), c.m, lambda: c.engine.identify(entry.text)),
     )
     if c.m.landscape:
         return screen(c, head, top(display), actions, side=top(pad))

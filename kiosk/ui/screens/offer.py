@@ -29,6 +29,6 @@ def build(c: Ctx) -> Widget:
     actions = action_bar(
         c,
         BigButton(c._("Back"), c.m, c.engine.back, kind="secondary"),
-        BigButton(c._("Continue"), c.m, c.engine.confirm_offer),
+        main=BigButton(c._("Continue"), c.m, c.engine.confirm_offer),
     )
     return screen(c, title(c, c._("Check your renewal")), scroll(body), actions)

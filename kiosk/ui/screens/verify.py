@@ -13,9 +13,9 @@ from kiosk.ui.widgets import BigButton, Spinner, Text, column
 
 
 def _keypad_screen(c: Ctx, head: Widget, display: Widget, pad: Keypad,
-                   *buttons: Widget) -> Widget:
+                   main: Widget) -> Widget:
     actions = action_bar(c, BigButton(c._("Cancel"), c.m, c.engine.cancel, kind="secondary"),
-                         *buttons)
+                         main=main)
     if c.m.landscape:
         return screen(c, head, top(display), actions, side=top(pad))
     return screen(c, head, top(column(c.m, display, pad, padding=0)), actions)
