@@ -254,6 +254,7 @@ class KioskRoot(FloatLayout):
             touch.ud["kiosk.dismissed"] = True
             return True
         self.gesture.down(touch.x, touch.y)
+        touch.ud["kiosk.staff_corner"] = self.gesture.in_corner(touch.x, touch.y)
         return super().on_touch_down(touch)
 
     def on_touch_up(self, touch) -> bool:

@@ -19,6 +19,33 @@ from kiosk.ui.text import OUT_OF_SERVICE, OUT_OF_SERVICE_HINT, STATUS, WELCOME, 
 from kiosk.ui.widgets import BigButton, Text, column
 
 
+class TouchAnywhere(BoxLayout):
+    """Holds a screen on which a touch that no button takes does ``act``: "touch the
+    screen to start" is then true of the whole screen, not of one button. The staff corner
+    is left to the staff gesture."""
+
+    def __init__(self, child: Widget, act, **kw) -> None:
+        super().__init__(**kw)
+        self._act = act
+        self.add_widget(child)
+
+    def on_touch_down(self, touch) -> bool:
+        if super().on_touch_down(touch):
+            return True
+        if not self.collide_point(*touch.pos) or touch.ud.get("kiosk.staff_corner"):
+            return False
+        touch.grab(self)
+        return True
+
+    def on_touch_up(self, touch) -> bool:
+        if touch.grab_current is not self:
+            return super().on_touch_up(touch)
+        touch.ungrab(self)
+        if self.collide_point(*touch.pos):
+            self._act()
+        return True
+
+
 def build(c: Ctx) -> Widget:
     if c.view.out_of_service:
         return out_of_service(c)
@@ -60,11 +87,11 @@ def attract(c: Ctx) -> Widget:
                                          height=c.m.big_button * 1.3))
     camera = ScanArea(c.m, c.camera() if c.camera else None)
     if c.m.landscape:
-        return screen(c, None, top(words), start, side=camera)
+        return TouchAnywhere(screen(c, None, top(words), start, side=camera), _go(c, "scan"))
     body = BoxLayout(orientation="vertical")
     body.add_widget(words)
     body.add_widget(camera)
-    return screen(c, None, body, start)
+    return TouchAnywhere(screen(c, None, body, start), _go(c, "scan"))
 
 
 def out_of_service(c: Ctx) -> Widget:
