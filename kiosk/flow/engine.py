@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk import logs
@@ -69,12 +69,15 @@ PROBLEMS = {
     "kiosk_fault": N_("This kiosk has a fault and cannot take payments right now. Nothing "
                       "was charged. Please use another kiosk."),
     "too_soon": N_("Please wait before asking for a new code."),
+    "code_wait": N_("A code was sent to this card a moment ago. The operator sends a new one "
+                    "only after a short wait."),
 }
 
 _ACTIONS = {
     "card_unknown": (Action.SCAN_AGAIN, Action.FINISH),
     "card_blocked": (Action.SCAN_AGAIN, Action.FINISH),
     "operator_unreachable": (Action.RETRY, Action.FINISH),
+    "code_wait": (Action.RETRY, Action.FINISH),
     "declined": (Action.RETRY, Action.OTHER_METHOD, Action.FINISH),
     "cancelled": (Action.RETRY, Action.OTHER_METHOD, Action.FINISH),
     "reversed": (Action.FINISH,),
@@ -87,6 +90,8 @@ _ACTIONS = {
 }
 
 WHOLE_CODE = N_("The code from the SMS has {count} digits.")
+# The operator's answers that make the kiosk's challenge useless: the next try needs a new one.
+_CHALLENGE_SPENT = {"otp_expired", "otp_challenge_not_found", "otp_already_used"}
 
 # Steps where the customer may walk away: an idle timeout warns, then wipes everything and
 # starts over. The start step too, once someone is there (``Engine._may_wipe``); never while
@@ -163,7 +168,12 @@ class Engine:
         self._offers: dict[str, OfferView] = {}
         self._chosen: OfferView | None = None
         self._challenge: OtpChallenge | None = None
+        self._challenge_phone: Phone | None = None  # the number bound with it, if any
         self._token: str | None = None
+        # What "Try again" redoes after the operator failed: the lookup, or getting to the
+        # code screen (with the code already sent when it is still valid); never forgetting
+        # the chosen offer.
+        self._again: Callable[[], None] | None = None
         self._phone: Phone | None = None
         self._method: PaymentMethod | None = None
         self._tx_id: str | None = None
@@ -184,9 +194,10 @@ class Engine:
 
         self.runner.run(work, guarded)
 
-    def _problem(self, code: str, message: Message | None = None) -> None:
+    def _problem(self, code: str, message: Message | None = None,
+                 retry_at: datetime | None = None) -> None:
         problem = ProblemView(code, message or Message(PROBLEMS[code]),
-                              _ACTIONS.get(code, (Action.FINISH,)))
+                              _ACTIONS.get(code, (Action.FINISH,)), retry_at)
         self._publish(step=Step.PROBLEM, problem=problem, prompt=None)
 
     def _error(self, exc: BaseException, fallback: str = "operator_unreachable") -> None:
@@ -293,6 +304,7 @@ class Engine:
         except InvalidInput as exc:
             self._publish(input_error=exc.message)
             return
+        self._again = lambda: self.identify(iccid.digits)
         self._publish(step=Step.LOOKING_UP, input_error=None, problem=None)
         self._work(lambda: self._card_and_offers(iccid), self._looked_up)
 
@@ -342,7 +354,9 @@ class Engine:
         """One step back before any money moves."""
         self.touch()
         if self.view.step in (Step.OFFER, Step.PHONE, Step.CODE, Step.PAYMENT):
-            self._challenge = self._token = None
+            if self._token is not None:  # the code was used: a new offer needs a new one
+                self._challenge = None
+            self._token = None  # an unused code stays: choosing again reuses it
             self._publish(step=Step.CARD, chosen=None, code=None, input_error=None)
 
     def confirm_offer(self) -> None:
@@ -367,15 +381,38 @@ class Engine:
         self._send_code(self._phone)
 
     def _send_code(self, phone: Phone | None) -> None:
-        iccid = self._card.iccid
-        self._publish(step=Step.SENDING_CODE, input_error=None)
-        self._work(lambda: self.operator.send_otp(iccid, phone), self._code_sent)
-
-    def _code_sent(self, outcome: Outcome) -> None:
-        if outcome.error:
-            self._error(outcome.error)
+        """To the code screen: with the code already sent while it is still valid (the
+        operator would refuse a new one inside its cool-down anyway), else a new code."""
+        if self._code_still_valid(phone):
+            self._publish(step=Step.CODE, code=self._code_view(None), problem=None,
+                          input_error=None)
             return
-        self._challenge = outcome.value
+        self._request_code(phone)
+
+    def _code_still_valid(self, phone: Phone | None) -> bool:
+        c = self._challenge
+        return (c is not None and self._token is None and phone == self._challenge_phone
+                and self.now() < c.expires_at and c.attempts_left > 0)
+
+    def _request_code(self, phone: Phone | None) -> None:
+        iccid = self._card.iccid
+        self._again = lambda: self._send_code(phone)
+        self._publish(step=Step.SENDING_CODE, input_error=None, problem=None)
+        self._work(lambda: self.operator.send_otp(iccid, phone),
+                   lambda outcome: self._code_sent(outcome, phone))
+
+    def _code_sent(self, outcome: Outcome, phone: Phone | None) -> None:
+        exc = outcome.error
+        if exc is not None:
+            too_soon = isinstance(exc, OperatorError) and exc.code == "otp_resend_too_soon"
+            wait = exc.details.get("retry_after_s") if too_soon else None
+            if isinstance(wait, int) and not isinstance(wait, bool) and wait > 0:
+                # A code this kiosk no longer knows of is live: say how long until a new one.
+                self._problem("code_wait", retry_at=self.now() + timedelta(seconds=wait))
+                return
+            self._error(exc)
+            return
+        self._challenge, self._challenge_phone = outcome.value, phone
         self._publish(step=Step.CODE, code=self._code_view(None))
 
     def _code_view(self, error: Message | None) -> CodeView:
@@ -390,7 +427,7 @@ class Engine:
         if self.now() < self._challenge.resend_after or self._challenge.resends_left <= 0:
             self._publish(code=self._code_view(Message(PROBLEMS["too_soon"])))
             return
-        self._send_code(self._phone)
+        self._request_code(self._phone)
 
     def submit_code(self, code: str) -> None:
         self.touch()
@@ -399,7 +436,8 @@ class Engine:
         if not whole_code(code):  # the operator would refuse it, or count it as a wrong try
             self._publish(code=self._code_view(Message(WHOLE_CODE, {"count": OTP_CODE_LENGTH})))
             return
-        challenge_id = self._challenge.challenge_id
+        challenge_id, phone = self._challenge.challenge_id, self._challenge_phone
+        self._again = lambda: self._send_code(phone)  # back to this code, if still valid
         self._publish(input_error=None)
         self._work(lambda: self.operator.verify_otp(challenge_id, code), self._code_checked)
 
@@ -409,6 +447,8 @@ class Engine:
             self._token = outcome.value.verification_token
             self._work(self._probe_devices, self._ready_to_pay)
             return
+        if isinstance(exc, OperatorError) and exc.code in _CHALLENGE_SPENT:
+            self._challenge = None  # "Try again" asks for a new code
         if isinstance(exc, OperatorError) and exc.category is Category.USER:
             left = exc.details.get("attempts_left")
             if left == 0 or exc.code in ("otp_attempts_exhausted", "otp_blocked"):
@@ -536,14 +576,18 @@ class Engine:
                        lambda o: self._finished(tx, o))
 
     def retry(self) -> None:
-        """From a problem: try the same thing again (payment, or the lookup)."""
+        """From a problem: try the same thing again (the payment, the lookup, or the way to
+        the code screen), keeping what the traveller chose."""
         self.touch()
-        if self.view.step is not Step.PROBLEM or self.view.problem is None:
+        problem = self.view.problem
+        if self.view.step is not Step.PROBLEM or problem is None:
             return
-        if self.view.problem.code in ("declined", "cancelled") and self._method:
+        if problem.retry_at is not None and self.now() < problem.retry_at:
+            return  # the screen counts down to it; the button is not offered yet
+        if problem.code in ("declined", "cancelled") and self._method:
             self.pay(self._method)
-        elif self.view.problem.code == "operator_unreachable" and self._card is not None:
-            self.identify(self._card.iccid.digits)
+        elif problem.code in ("operator_unreachable", "code_wait") and self._again is not None:
+            self._again()
 
     def other_method(self) -> None:
         self.touch()

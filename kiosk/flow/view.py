@@ -78,6 +78,7 @@ class ProblemView:
     code: str
     message: Message
     actions: tuple[Action, ...]
+    retry_at: datetime | None = None  # "Try again" only from then: the screen counts down
 
 
 @dataclass(frozen=True)

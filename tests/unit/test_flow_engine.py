@@ -347,3 +347,52 @@ def test_scan_again_keeps_the_language_and_wipes_the_card(kit):
     engine.scan_again()
     assert engine.view.step is Step.ATTRACT and engine.view.language == "zh_Hant"
     assert engine.view.session != session and engine._card is None
+
+
+def test_choosing_again_reuses_the_code_still_valid(kit):
+    engine, _, _, _, _, clock, _ = kit
+    engine.operator = operator = CountingOperator(demo_card(ICCID))
+    to_code(engine)
+    first = engine.view.code.challenge_id
+    engine.back()
+    engine.choose_offer("val-7")
+    engine.confirm_offer()
+    assert engine.view.step is Step.CODE and engine.view.code.challenge_id == first
+    assert operator.sent == 1
+    engine.back()
+    clock.now += timedelta(minutes=6)  # expired: a new code this time
+    engine.choose_offer("val-7")
+    engine.confirm_offer()
+    assert engine.view.step is Step.CODE and operator.sent == 2
+
+
+def test_a_used_code_is_not_reused_after_going_back_from_payment(kit, tmp_path):
+    engine = kit[0]
+    engine.operator = operator = CountingOperator(demo_card(ICCID))
+    to_code(engine)
+    engine._publish(step=Step.PAYMENT)  # as after a right code with two methods
+    engine._token = "token-1"
+    engine.back()
+    engine.choose_offer("val-7")
+    engine.confirm_offer()
+    assert operator.sent == 2
+
+
+def test_a_transient_failure_sending_the_code_is_retried_keeping_the_offer(kit):
+    engine = kit[0]
+
+    class Flaky(CountingOperator):
+        fails = 1
+
+        def send_otp(self, iccid, phone=None):
+            if self.fails:
+                self.fails -= 1
+                raise RuntimeError("connection reset")
+            return super().send_otp(iccid, phone)
+
+    engine.operator = operator = Flaky(demo_card(ICCID))
+    to_code(engine)
+    assert engine.view.problem.code == "operator_unreachable"
+    engine.retry()
+    assert engine.view.step is Step.CODE and engine.view.chosen.offer.id == "val-7"
+    assert operator.sent == 1

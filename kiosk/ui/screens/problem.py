@@ -28,13 +28,31 @@ def _do(c: Ctx, action: Action):
     return handlers[action]
 
 
+def _countdown(c: Ctx, until, retry: BigButton) -> Widget:
+    """The seconds until a new code may be sent, live; "Try again" waits for them."""
+    shown = Text("", c.m, "large", halign="center", color=theme.ACCENT)
+
+    def tick() -> None:
+        left = int((until - c.now()).total_seconds() + 0.999)
+        retry.disabled = left > 0
+        shown.text = (c._("A new code can be sent in {time}").format(
+            time=text.seconds(c.t, left)) if left > 0 else c._("A new code can be sent now."))
+
+    tick()
+    c.every_second.append(tick)
+    return shown
+
+
 def build(c: Ctx) -> Widget:
     problem = c.view.problem
     words = Text(c.t.message(problem.message), c.m, "title", halign="center")
     buttons = [BigButton(c._(text.ACTIONS[a]), c.m, _do(c, a),
                          kind="primary" if index == 0 else "secondary")
                for index, a in enumerate(problem.actions)]
-    parts = [column(c.m, words, panel=True)]
+    said = [words]
+    if problem.retry_at is not None:
+        said.append(_countdown(c, problem.retry_at, buttons[problem.actions.index(Action.RETRY)]))
+    parts = [column(c.m, *said, panel=True)]
     result = c.view.result
     qr = e_receipt(c, result.e_receipt_url) if result is not None else None
     if qr is not None and not c.m.landscape:
