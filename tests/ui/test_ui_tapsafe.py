@@ -22,9 +22,9 @@ from kiosk.ui import text
 from kiosk.ui.context import DemoCard
 from tests.fakes import FakeOperator, demo_card
 from tests.ui.conftest import ICCID, words
+from tests.ui.test_ui_renewal import PRICE, to_card, to_code
 
 pytestmark = pytest.mark.ui
-PRICE = "RUB\xa0700.00"
 LEAVING = ("Cancel", "Cancel payment", "Back", "Use the camera")  # leave or lose the sale
 
 
@@ -57,19 +57,6 @@ class CountingOperator(FakeOperator):
             self.verify_fails -= 1
             raise OperatorError("unreachable", "down", Category.TRANSIENT)
         return super().verify_otp(challenge_id, code)
-
-
-def to_card(ui) -> None:
-    ui.tap("Start")
-    ui.tap("Demo card")
-    ui.wait_step(Step.CARD)
-
-
-def to_code(ui) -> None:
-    to_card(ui)
-    ui.tap(PRICE)
-    ui.tap("Continue")
-    ui.wait_step(Step.CODE)
 
 
 def centre(widget) -> tuple[float, float]:
@@ -225,14 +212,17 @@ def test_no_screen_puts_a_way_out_where_the_last_screen_was_tapped(make_ui):
 
 # -- 3: every screen times out -------------------------------------------------------------
 
-def _idle_until_wiped(ui) -> None:
-    ui.clock.now += timedelta(seconds=50)
+def _wait(ui, seconds: int) -> None:
+    """``seconds`` pass with nobody touching the screen."""
+    ui.clock.now += timedelta(seconds=seconds)
     ui.root.tick()
     ui.idle()
-    assert ui.engine.view.idle_warning_s == 10
-    ui.clock.now += timedelta(seconds=11)
-    ui.root.tick()
-    ui.idle()
+
+
+def _idle_until_wiped(ui, warning: str = "Are you still there?") -> None:
+    _wait(ui, 50)
+    assert ui.engine.view.idle_warning_s == 10 and ui.shows(warning)
+    _wait(ui, 11)
 
 
 def test_a_half_typed_number_warns_then_goes(make_ui):
@@ -240,13 +230,7 @@ def test_a_half_typed_number_warns_then_goes(make_ui):
     ui.tap("Start")
     ui.tap("Type the number instead")
     ui.type_digits("8970")
-    ui.clock.now += timedelta(seconds=50)
-    ui.root.tick()
-    ui.idle()
-    assert ui.shows("Are you still there?")
-    ui.clock.now += timedelta(seconds=11)
-    ui.root.tick()
-    ui.idle()
+    _idle_until_wiped(ui)
     assert not ui.shows("8970") and not ui.shows("Type the card number")
     assert ui.shows("Renew your travel SIM card here") and ui.shows("Start")
     ui.tap("Start")  # a new customer starts with an empty keypad
@@ -266,22 +250,14 @@ def test_a_chosen_language_on_the_start_screen_goes_back_to_the_default(make_ui)
     ui = make_ui()
     ui.tap("Русский")
     assert ui.engine.view.language == "ru"
-    ui.clock.now += timedelta(seconds=50)
-    ui.root.tick()
-    ui.idle()
-    assert ui.shows("Вы ещё здесь?")
-    ui.clock.now += timedelta(seconds=11)
-    ui.root.tick()
-    ui.idle()
+    _idle_until_wiped(ui, "Вы ещё здесь?")
     assert ui.engine.view.language == "en" and ui.shows("Start")
 
 
 def test_an_untouched_start_screen_never_warns(make_ui):
     ui = make_ui()
     for _ in range(3):
-        ui.clock.now += timedelta(seconds=59)
-        ui.root.tick()
-        ui.idle()
+        _wait(ui, 59)
         assert ui.engine.view.idle_warning_s is None and not ui.shows("Are you still there?")
 
 
@@ -377,15 +353,11 @@ def test_a_code_that_must_wait_shows_a_countdown(make_ui):
     ui.tap(PRICE)
     ui.tap("Continue")
     ui.wait_step(Step.PROBLEM)
-    assert ui.shows("A new code can be sent in 42 s")
-    assert ui.button("Try again").disabled
-    ui.clock.now += timedelta(seconds=1)
-    ui.root.tick()
-    ui.idle()
-    assert ui.shows("A new code can be sent in 41 s")
-    ui.clock.now += timedelta(seconds=41)
-    ui.root.tick()
-    ui.idle()
+    assert ui.shows("A new code can be sent in 42 s") and ui.button("Try again").disabled
+    _wait(ui, 1)
+    assert ui.shows("A new code can be sent in 41 s") and ui.button("Try again").disabled
+    _wait(ui, 41)
+    assert ui.shows("A new code can be sent now.")
     ui.tap("Try again")
     ui.wait_step(Step.CODE)
     assert len(operator.sent) == 1 and ui.engine.view.chosen.offer.id == "val-7"
