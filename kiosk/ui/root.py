@@ -243,19 +243,22 @@ class KioskRoot(FloatLayout):
             update()
 
     def on_touch_down(self, touch) -> bool:
-        """Every touch tells the engine someone is there; a touch that dismisses the
-        "still there?" warning does only that, so nothing under the warning reacts."""
+        """Every touch tells the engine someone is there. A touch that dismisses the
+        "still there?" warning does only that, so nothing under the warning reacts; nor does
+        a touch that may be the second of a double tap (``_too_soon``)."""
         warned = self.view is not None and self.view.idle_warning_s is not None
         self.engine.touch()
-        if self._too_soon():  # someone is there all the same: the touch counts as presence
-            touch.ud["kiosk.dismissed"] = True
-            return True
-        if warned:
+        if warned or self._too_soon():
             touch.ud["kiosk.dismissed"] = True
             return True
         self.gesture.down(touch.x, touch.y)
         touch.ud["kiosk.staff_corner"] = self.gesture.in_corner(touch.x, touch.y)
         return super().on_touch_down(touch)
+
+    def on_touch_move(self, touch) -> bool:
+        if touch.ud.get("kiosk.dismissed"):  # nothing below saw it go down: nor does it move
+            return True
+        return super().on_touch_move(touch)
 
     def on_touch_up(self, touch) -> bool:
         if touch.ud.get("kiosk.dismissed"):
