@@ -8,6 +8,17 @@ from enum import StrEnum
 
 from kiosk.core.card import Allowances
 
+# The operator's SMS codes are this many digits. Its API allows 4 to 8 and says nothing of the
+# length in a challenge, so the kiosk and the operator simulator share this one number: the
+# keypad takes no more, and a shorter code never leaves the kiosk (it would only use up one
+# of the traveller's attempts).
+OTP_CODE_LENGTH = 6
+
+
+def whole_code(code: str) -> bool:
+    """True for a code the operator could accept: exactly ``OTP_CODE_LENGTH`` ASCII digits."""
+    return len(code) == OTP_CODE_LENGTH and code.isascii() and code.isdigit()
+
 
 @dataclass(frozen=True)
 class OtpChallenge:

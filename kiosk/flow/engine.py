@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kiosk import logs
@@ -25,7 +25,7 @@ from kiosk.core.messages import N_, Message
 from kiosk.core.offers import ineligibility
 from kiosk.core.phone import Phone
 from kiosk.core.promotions import best_price
-from kiosk.core.renewal import OtpChallenge
+from kiosk.core.renewal import OTP_CODE_LENGTH, OtpChallenge, whole_code
 from kiosk.core.sale import PaymentMethod
 from kiosk.core.transaction import ReceiptState, Transaction, TxState
 from kiosk.flow.checkout import Checkout
@@ -71,12 +71,15 @@ PROBLEMS = {
     "kiosk_fault": N_("This kiosk has a fault and cannot take payments right now. Nothing "
                       "was charged. Please use another kiosk."),
     "too_soon": N_("Please wait before asking for a new code."),
+    "code_wait": N_("A code was sent to this card a moment ago. The operator sends a new one "
+                    "only after a short wait."),
 }
 
 _ACTIONS = {
     "card_unknown": (Action.SCAN_AGAIN, Action.FINISH),
     "card_blocked": (Action.SCAN_AGAIN, Action.FINISH),
     "operator_unreachable": (Action.RETRY, Action.FINISH),
+    "code_wait": (Action.RETRY, Action.FINISH),
     "declined": (Action.RETRY, Action.OTHER_METHOD, Action.FINISH),
     "cancelled": (Action.RETRY, Action.OTHER_METHOD, Action.FINISH),
     "reversed": (Action.FINISH,),
@@ -89,10 +92,16 @@ _ACTIONS = {
     "kiosk_fault": (Action.FINISH,),
 }
 
-# Steps where the customer may walk away: an idle timeout wipes everything and starts over.
+WHOLE_CODE = N_("The code from the SMS has {count} digits.")
+# The operator's answers that make the kiosk's challenge useless: the next try needs a new one.
+_CHALLENGE_SPENT = {"otp_expired", "otp_challenge_not_found", "otp_already_used"}
+
+# Steps where the customer may walk away: an idle timeout warns, then wipes everything and
+# starts over. The start step too, once someone is there (``Engine._may_wipe``); never while
+# money moves (PAYING, RENEWING).
 _IDLE_RESETTABLE = {
-    Step.LOOKING_UP, Step.CARD, Step.OFFER, Step.PHONE, Step.SENDING_CODE, Step.CODE,
-    Step.PAYMENT, Step.DONE, Step.PROBLEM,
+    Step.ATTRACT, Step.LOOKING_UP, Step.CARD, Step.OFFER, Step.PHONE, Step.SENDING_CODE,
+    Step.CODE, Step.PAYMENT, Step.DONE, Step.PROBLEM,
 }
 
 
@@ -163,13 +172,20 @@ class Engine:
         self._offers: dict[str, OfferView] = {}
         self._chosen: OfferView | None = None
         self._challenge: OtpChallenge | None = None
+        self._challenge_phone: Phone | None = None  # the number bound with it, if any
         self._token: str | None = None
+        # What "Try again" redoes after the operator failed: the lookup, or getting to the
+        # code screen (with the code already sent when it is still valid); never forgetting
+        # the chosen offer.
+        self._again: Callable[[], None] | None = None
         self._phone: Phone | None = None
         self._method: PaymentMethod | None = None
         self._tx_id: str | None = None
         self._last_activity = self.now()
+        self._present = False  # nobody has touched the start screen since the wipe
         self.view = View(Step.ATTRACT, language, methods=self._available,
-                         printer_ready=self._printer_ok, out_of_service=self._out_of_service())
+                         printer_ready=self._printer_ok, out_of_service=self._out_of_service(),
+                         session=self._generation)
         for listener in list(self._listeners):
             listener(self.view)
 
@@ -182,9 +198,10 @@ class Engine:
 
         self.runner.run(work, guarded)
 
-    def _problem(self, code: str, message: Message | None = None) -> None:
+    def _problem(self, code: str, message: Message | None = None,
+                 retry_at: datetime | None = None) -> None:
         problem = ProblemView(code, message or Message(PROBLEMS[code]),
-                              _ACTIONS.get(code, (Action.FINISH,)))
+                              _ACTIONS.get(code, (Action.FINISH,)), retry_at)
         self._publish(step=Step.PROBLEM, problem=problem, prompt=None)
 
     def _error(self, exc: BaseException, fallback: str = "operator_unreachable") -> None:
@@ -197,8 +214,11 @@ class Engine:
     # -- activity and idle -------------------------------------------------------------
 
     def touch(self) -> None:
-        """Any touch on the screen: the customer is still there."""
+        """Any touch on the screen (or a card held to the camera): someone is there. On the
+        start screen it begins a presence that times out like every other step, so a half
+        typed number, the camera face or a chosen language never stay for the next person."""
         self._last_activity = self.now()
+        self._present = True
         if self.view.idle_warning_s is not None:
             self._publish(idle_warning_s=None)
 
@@ -206,7 +226,7 @@ class Engine:
         """Called about once a second: idle warning, then reset. Never while money moves."""
         if self.view.step is Step.ATTRACT:
             self._check_service_when_due()
-        if self.view.step not in _IDLE_RESETTABLE:
+        if not self._may_wipe():
             return
         idle = (self.now() - self._last_activity).total_seconds()
         left = self.settings.idle_timeout_s - idle
@@ -214,6 +234,13 @@ class Engine:
             self._reset(self.settings.default_language)
         elif left <= self.settings.idle_warning_s:
             self._publish(idle_warning_s=int(-(-left // 1)))
+
+    def _may_wipe(self) -> bool:
+        """Whether an idle timeout applies now: the untouched start screen in the default
+        language is already wiped, so it never warns."""
+        if self.view.step is Step.ATTRACT:
+            return self._present or self.view.language != self.settings.default_language
+        return self.view.step in _IDLE_RESETTABLE
 
     # -- can this kiosk sell? ----------------------------------------------------------
 
@@ -281,6 +308,7 @@ class Engine:
         except InvalidInput as exc:
             self._publish(input_error=exc.message)
             return
+        self._again = lambda: self.identify(iccid.digits)
         self._publish(step=Step.LOOKING_UP, input_error=None, problem=None)
         self._work(lambda: self._card_and_offers(iccid), self._looked_up)
 
@@ -330,7 +358,9 @@ class Engine:
         """One step back before any money moves."""
         self.touch()
         if self.view.step in (Step.OFFER, Step.PHONE, Step.CODE, Step.PAYMENT):
-            self._challenge = self._token = None
+            if self._token is not None:  # the code was used: a new offer needs a new one
+                self._challenge = None
+            self._token = None  # an unused code stays: choosing again reuses it
             self._publish(step=Step.CARD, chosen=None, code=None, input_error=None)
 
     def confirm_offer(self) -> None:
@@ -355,15 +385,38 @@ class Engine:
         self._send_code(self._phone)
 
     def _send_code(self, phone: Phone | None) -> None:
-        iccid = self._card.iccid
-        self._publish(step=Step.SENDING_CODE, input_error=None)
-        self._work(lambda: self.operator.send_otp(iccid, phone), self._code_sent)
-
-    def _code_sent(self, outcome: Outcome) -> None:
-        if outcome.error:
-            self._error(outcome.error)
+        """To the code screen: with the code already sent while it is still valid (the
+        operator would refuse a new one inside its cool-down anyway), else a new code."""
+        if self._code_still_valid(phone):
+            self._publish(step=Step.CODE, code=self._code_view(None), problem=None,
+                          input_error=None)
             return
-        self._challenge = outcome.value
+        self._request_code(phone)
+
+    def _code_still_valid(self, phone: Phone | None) -> bool:
+        c = self._challenge
+        return (c is not None and self._token is None and phone == self._challenge_phone
+                and self.now() < c.expires_at and c.attempts_left > 0)
+
+    def _request_code(self, phone: Phone | None) -> None:
+        iccid = self._card.iccid
+        self._again = lambda: self._send_code(phone)
+        self._publish(step=Step.SENDING_CODE, input_error=None, problem=None)
+        self._work(lambda: self.operator.send_otp(iccid, phone),
+                   lambda outcome: self._code_sent(outcome, phone))
+
+    def _code_sent(self, outcome: Outcome, phone: Phone | None) -> None:
+        exc = outcome.error
+        if exc is not None:
+            too_soon = isinstance(exc, OperatorError) and exc.code == "otp_resend_too_soon"
+            wait = exc.details.get("retry_after_s") if too_soon else None
+            if isinstance(wait, int) and not isinstance(wait, bool) and wait > 0:
+                # A code this kiosk no longer knows of is live: say how long until a new one.
+                self._problem("code_wait", retry_at=self.now() + timedelta(seconds=wait))
+                return
+            self._error(exc)
+            return
+        self._challenge, self._challenge_phone = outcome.value, phone
         self._publish(step=Step.CODE, code=self._code_view(None))
 
     def _code_view(self, error: Message | None) -> CodeView:
@@ -378,13 +431,17 @@ class Engine:
         if self.now() < self._challenge.resend_after or self._challenge.resends_left <= 0:
             self._publish(code=self._code_view(Message(PROBLEMS["too_soon"])))
             return
-        self._send_code(self._phone)
+        self._request_code(self._phone)
 
     def submit_code(self, code: str) -> None:
         self.touch()
         if self.view.step is not Step.CODE or self._challenge is None:
             return
-        challenge_id = self._challenge.challenge_id
+        if not whole_code(code):  # the operator would refuse it, or count it as a wrong try
+            self._publish(code=self._code_view(Message(WHOLE_CODE, {"count": OTP_CODE_LENGTH})))
+            return
+        challenge_id, phone = self._challenge.challenge_id, self._challenge_phone
+        self._again = lambda: self._send_code(phone)  # back to this code, if still valid
         self._publish(input_error=None)
         self._work(lambda: self.operator.verify_otp(challenge_id, code), self._code_checked)
 
@@ -394,6 +451,8 @@ class Engine:
             self._token = outcome.value.verification_token
             self._work(self._probe_devices, self._ready_to_pay)
             return
+        if isinstance(exc, OperatorError) and exc.code in _CHALLENGE_SPENT:
+            self._challenge = None  # "Try again" asks for a new code
         if isinstance(exc, OperatorError) and exc.category is Category.USER:
             left = exc.details.get("attempts_left")
             if left == 0 or exc.code in ("otp_attempts_exhausted", "otp_blocked"):
@@ -496,7 +555,7 @@ class Engine:
                 self._work(lambda: port.abort(tx_id), lambda _o: None)
             return
         if self.view.step is not Step.RENEWING:
-            self._reset(self.view.language)
+            self._reset(self.settings.default_language)  # like Done and the idle wipe
 
     def _paid(self, outcome: Outcome) -> None:
         if isinstance(outcome.error, NotJournaled):
@@ -522,14 +581,18 @@ class Engine:
                        lambda o: self._finished(tx, o))
 
     def retry(self) -> None:
-        """From a problem: try the same thing again (payment, or the lookup)."""
+        """From a problem: try the same thing again (the payment, the lookup, or the way to
+        the code screen), keeping what the traveller chose."""
         self.touch()
-        if self.view.step is not Step.PROBLEM or self.view.problem is None:
+        problem = self.view.problem
+        if self.view.step is not Step.PROBLEM or problem is None:
             return
-        if self.view.problem.code in ("declined", "cancelled") and self._method:
+        if problem.retry_at is not None and self.now() < problem.retry_at:
+            return  # the screen counts down to it; the button is not offered yet
+        if problem.code in ("declined", "cancelled") and self._method:
             self.pay(self._method)
-        elif self.view.problem.code == "operator_unreachable" and self._card is not None:
-            self.identify(self._card.iccid.digits)
+        elif problem.code in ("operator_unreachable", "code_wait") and self._again is not None:
+            self._again()
 
     def other_method(self) -> None:
         self.touch()
@@ -556,6 +619,14 @@ class Engine:
             e_receipt_url=tx.sale.get("e_receipt_url"),
             reread=reread is not None,
         )
+
+    def scan_again(self) -> None:
+        """From a problem: another card, for the same traveller in the same language (a new
+        session all the same: nothing of the last card survives)."""
+        if self.view.step is not Step.PROBLEM:
+            return
+        self._reset(self.view.language)
+        self.touch()
 
     def finish(self) -> None:
         """Done, or giving up from a problem: back to the start, data wiped."""

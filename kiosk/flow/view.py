@@ -78,6 +78,7 @@ class ProblemView:
     code: str
     message: Message
     actions: tuple[Action, ...]
+    retry_at: datetime | None = None  # "Try again" only from then: the screen counts down
 
 
 @dataclass(frozen=True)
@@ -109,4 +110,5 @@ class View:
     result: ResultView | None = None
     input_error: Message | None = None
     idle_warning_s: int | None = None
+    session: int = 0  # changes at every wipe: a new customer, whose screen starts afresh
     notes: tuple[Message, ...] = field(default_factory=tuple)

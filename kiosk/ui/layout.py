@@ -30,11 +30,20 @@ def title(c: Ctx, text: str, subtitle: str | None = None) -> Widget:
     return column(c.m, *parts, padding=(c.m.pad, c.m.pad / 2))
 
 
-def action_bar(c: Ctx, *buttons: Widget) -> Widget:
+def action_bar(c: Ctx, *others: Widget, main: Widget | None = None) -> Widget:
+    """The bottom bar: the screen's main action always in the right half, the ways back or
+    out (Cancel, Back) always in the left half, either half left empty when it has none.
+
+    A fixed place for each kind is what makes a double tap safe: the second tap lands where
+    the next screen also has its main action, never its Cancel.
+    """
     bar = BoxLayout(orientation="horizontal", spacing=c.m.pad / 2, size_hint_y=None,
                     height=c.m.big_button + c.m.pad, padding=(c.m.pad, c.m.pad / 2))
-    for button in buttons:
-        bar.add_widget(button)
+    for half in (others, (main,) if main is not None else ()):
+        box = BoxLayout(orientation="horizontal", spacing=c.m.pad / 2)
+        for button in half:
+            box.add_widget(button)
+        bar.add_widget(box)
     return bar
 
 

@@ -45,14 +45,27 @@ def _box(c: Ctx, *children: Widget) -> Widget:
     return box
 
 
-def still_there(c: Ctx, seconds: int, stay: Callable[[], None]) -> Modal:
-    return Modal(_box(
-        c,
-        Text(c._("Are you still there?"), c.m, "title", bold=True, halign="center"),
-        Text(c._("Starting over in {time}").format(time=text.seconds(c.t, seconds)), c.m,
-             "large", halign="center", color=theme.ACCENT),
-        BigButton(c._("Yes, I am here"), c.m, stay),
-    ))
+class StillThere(Modal):
+    """"Are you still there?" with the seconds left, which ``show_seconds`` changes in place:
+    built anew every second, the panel showed empty for a frame each time."""
+
+    def __init__(self, c: Ctx, seconds: int, stay: Callable[[], None]) -> None:
+        self._t = c.t
+        self.countdown = Text(self._words(seconds), c.m, "large", halign="center",
+                              color=theme.ACCENT)
+        super().__init__(_box(
+            c,
+            Text(c._("Are you still there?"), c.m, "title", bold=True, halign="center"),
+            self.countdown,
+            BigButton(c._("Yes, I am here"), c.m, stay),
+        ))
+
+    def _words(self, seconds: int) -> str:
+        return self._t.gettext("Starting over in {time}").format(
+            time=text.seconds(self._t, seconds))
+
+    def show_seconds(self, seconds: int) -> None:
+        self.countdown.text = self._words(seconds)
 
 
 def help_panel(c: Ctx, close: Callable[[], None]) -> Modal:

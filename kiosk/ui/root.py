@@ -1,8 +1,14 @@
 """The root widget: observes the engine, draws the screen for each View, forwards touches.
 
-A View that differs from the last one only in its idle countdown updates the overlay; any
-other change (a new step, a new language, an error) rebuilds the screen in place, which is
-how a language switch re-renders the current screen without losing what was typed.
+A View that differs from the last one only in its idle countdown updates the overlay's
+countdown in place; any other change (a new step, a new language, an error) rebuilds the
+screen in place, which is how a language switch re-renders the current screen without losing
+what was typed.
+
+Touches in the first ``TAP_GUARD_S`` after a screen change are ignored: the second tap of a
+double tap must not press what the new screen put under the finger. A screen change is what
+moves the buttons: a new step, another face of the start step, an overlay coming or going;
+not a live update of the words (a terminal's prompt, the countdown) or a new language.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from kiosk.ui.screens import card, done, identify, offer, payment, problem, veri
 from kiosk.ui.staff_gesture import StaffGesture
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets import BigButton
+
+TAP_GUARD_S = 0.4
 
 SCREENS: dict[Step, Callable[[Ctx], Widget]] = {
     Step.ATTRACT: identify.build,
@@ -61,11 +69,18 @@ class KioskRoot(FloatLayout):
                  camera: Callable[[], Widget] | None = None,
                  demo_cards: tuple[DemoCard, ...] = (),
                  gesture_clock: Callable[[], float] = time.monotonic,
+                 tap_clock: Callable[[], float] = time.monotonic,
                  feedback: Feedback | None = None,
                  screen_swapped: Callable[[], None] = lambda: None) -> None:
         super().__init__()
         self.engine, self.m, self.tz = engine, metrics, tz
         self.camera, self.demo_cards = camera, demo_cards
+        self.tap_clock = tap_clock
+        self._changed_at = float("-inf")  # by ``tap_clock``: when the buttons last moved
+        self._staged: tuple | None = None  # which screen is being built, which one is shown
+        self._shown: tuple | None = None
+        self._overlay_key: tuple | None = None  # the overlay shown: kind and language
+        self._swapped_hook = screen_swapped
         self.feedback = feedback or Feedback(None)
         self.ui = UiState()
         self._language_buttons: dict[str, BigButton] = {}
@@ -79,7 +94,7 @@ class KioskRoot(FloatLayout):
         self.body = BoxLayout()
         layout.add_widget(self.top_bar)
         layout.add_widget(self.body)
-        self.stage = Stage(self.body, stop_animations, screen_swapped)
+        self.stage = Stage(self.body, stop_animations, self._swapped)
         self.add_widget(layout)
         self.overlay = FloatLayout()
         self.add_widget(self.overlay)
@@ -93,7 +108,7 @@ class KioskRoot(FloatLayout):
     def show(self, view: View) -> None:
         previous, self.view = self.view, view
         if previous is not None:
-            if view.step is Step.ATTRACT and previous.step is not Step.ATTRACT:
+            if view.session != previous.session:  # Done, Cancel or the idle wipe
                 self.ui.wipe()
             if (view.step, view.code, view.problem) != (previous.step, previous.code,
                                                         previous.problem):
@@ -124,8 +139,23 @@ class KioskRoot(FloatLayout):
         self.ctx = Ctx(self.m, t, self.tz, view, self.engine, self.ui, self.rerender,
                        self.camera, self.demo_cards)
         self._draw_top_bar()
+        self._staged = (view.step, self.ui.mode if view.step is Step.ATTRACT else None)
         self.stage.show(lambda c=self.ctx, make=SCREENS[view.step]: make(c))
         self._draw_overlay()
+
+    def _swapped(self) -> None:
+        if self._staged != self._shown:  # another screen, not the same one redrawn
+            self._shown = self._staged
+            self._moved()
+        self._swapped_hook()
+
+    def _moved(self) -> None:
+        self._changed_at = self.tap_clock()
+
+    def _too_soon(self) -> bool:
+        """True while a touch may still be the second tap meant for the last screen (or
+        lands on a screen about to be replaced)."""
+        return self.stage.pending or self.tap_clock() - self._changed_at < TAP_GUARD_S
 
     def building(self) -> bool:
         """True while the screen is still being built on coming frames."""
@@ -149,14 +179,25 @@ class KioskRoot(FloatLayout):
             button.set_kind("accent" if lang == c.view.language else "panel")
 
     def _draw_overlay(self) -> None:
+        """The overlay that should be up, built only when another one (or another language)
+        is wanted: the idle countdown changes its words in place, so it never flickers."""
+        c, seconds = self.ctx, self.view.idle_warning_s
+        kind = "idle" if seconds is not None else self.ui.overlay
+        key = (kind, c.t.lang) if kind is not None else None
+        if key == self._overlay_key:
+            if seconds is not None:
+                self.overlay.children[0].show_seconds(seconds)
+            return
+        if kind != (self._overlay_key[0] if self._overlay_key else None):
+            self._moved()  # an overlay came or went: what is under the finger changed
+        self._overlay_key = key
         stop_animations(self.overlay)
         self.overlay.clear_widgets()
-        c, seconds = self.ctx, self.view.idle_warning_s
         if seconds is not None:
-            self.overlay.add_widget(overlays.still_there(c, seconds, self.engine.touch))
-        elif self.ui.overlay == "help":
+            self.overlay.add_widget(overlays.StillThere(c, seconds, self.engine.touch))
+        elif kind == "help":
             self.overlay.add_widget(overlays.help_panel(c, self._open(None)))
-        elif self.ui.overlay == "staff":
+        elif kind == "staff":
             self.overlay.add_widget(overlays.staff_login(c, self._open(None)))
 
     def _language(self, lang: str) -> Callable[[], None]:
@@ -184,6 +225,7 @@ class KioskRoot(FloatLayout):
         """A barcode that is not a card: say why on the scan screen (only while at the start)."""
         if not self._at_start() or self.ui.mode == "keypad":
             return
+        self.engine.touch()  # someone holds a barcode there: the scan face times out too
         self._signal("rejected")
         self.ui.mode, self.ui.rejected = "scan", reason
         self.rerender()
@@ -201,15 +243,22 @@ class KioskRoot(FloatLayout):
             update()
 
     def on_touch_down(self, touch) -> bool:
-        """Every touch tells the engine someone is there; a touch that dismisses the
-        "still there?" warning does only that, so nothing under the warning reacts."""
+        """Every touch tells the engine someone is there. A touch that dismisses the
+        "still there?" warning does only that, so nothing under the warning reacts; nor does
+        a touch that may be the second of a double tap (``_too_soon``)."""
         warned = self.view is not None and self.view.idle_warning_s is not None
         self.engine.touch()
-        if warned:
+        if warned or self._too_soon():
             touch.ud["kiosk.dismissed"] = True
             return True
         self.gesture.down(touch.x, touch.y)
+        touch.ud["kiosk.staff_corner"] = self.gesture.in_corner(touch.x, touch.y)
         return super().on_touch_down(touch)
+
+    def on_touch_move(self, touch) -> bool:
+        if touch.ud.get("kiosk.dismissed"):  # nothing below saw it go down: nor does it move
+            return True
+        return super().on_touch_move(touch)
 
     def on_touch_up(self, touch) -> bool:
         if touch.ud.get("kiosk.dismissed"):

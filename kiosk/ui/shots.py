@@ -110,7 +110,7 @@ class Shooter:
         for scenario in (self.renewal, self.identify_screens, self.phone, self.declined,
                          self.refunded, self.unknown, self.blocked, self.expired,
                          self.wrong_code, self.no_paper, self.unreachable,
-                         self.terminal_gone, self.out_of_service):
+                         self.terminal_gone, self.out_of_service, self.code_wait):
             session = Session(self.size, lang, *self._faults(scenario))
             try:
                 scenario(session)
@@ -233,3 +233,15 @@ class Shooter:
         s.engine.check_service()
         s.settle(lambda: s.engine.view.out_of_service)
         self.shot(s, "out_of_service")
+
+    def code_wait(self, s: Session) -> None:
+        """A new session for a card whose code went out moments ago: the operator's cool-down
+        counts down."""
+        s.to_code()
+        s.engine.cancel()  # back to the default language, as every return to the start
+        s.engine.set_language(self.lang)
+        s.look_up(demo_data.ICCID_ACTIVE, Step.CARD)
+        s.engine.choose_offer(s.engine.view.offers[0].offer.id)
+        s.engine.confirm_offer()
+        s.settle(s.step_is(Step.PROBLEM))
+        self.shot(s, "problem-code_wait")

@@ -23,11 +23,11 @@ class StaffGesture:
         self._armed_at: float | None = None
         self._taps = 0
 
-    def _in_corner(self, x: float, y: float) -> bool:
+    def in_corner(self, x: float, y: float) -> bool:
         return x <= self.corner and y >= self.height - self.corner  # Kivy's y grows upwards
 
     def down(self, x: float, y: float) -> None:
-        self._down_at = self.clock() if self._in_corner(x, y) else None
+        self._down_at = self.clock() if self.in_corner(x, y) else None
         if self._down_at is None:
             self._armed_at, self._taps = None, 0
 
@@ -35,7 +35,7 @@ class StaffGesture:
         """True when this touch completes the gesture."""
         now, started = self.clock(), self._down_at
         self._down_at = None
-        if started is None or not self._in_corner(x, y):
+        if started is None or not self.in_corner(x, y):
             return False
         if now - started >= HOLD_S:
             self._armed_at, self._taps = now, 0

@@ -49,6 +49,19 @@ class FakeClock:
         return self.now
 
 
+class TapClock:
+    """The monotonic seconds the root's tap guard reads; each harness tap moves it on."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+PAUSE_S = 1.0  # between two harness taps by default: a person's pace, past the tap guard
+
+
 @pytest.fixture(scope="session")
 def window():
     EventLoop.ensure_window()
@@ -66,8 +79,9 @@ def words(label: Label) -> str:
 class Harness:
     """The real app on the real window, with helpers that read and touch the screen."""
 
-    def __init__(self, app: KioskApp, engine: Engine, clock: FakeClock, parts: dict) -> None:
-        self.app, self.engine, self.clock = app, engine, clock
+    def __init__(self, app: KioskApp, engine: Engine, clock: FakeClock, tap_clock: TapClock,
+                 parts: dict) -> None:
+        self.app, self.engine, self.clock, self.tap_clock = app, engine, clock, tap_clock
         self.root: KioskRoot = app.kiosk_root
         self.__dict__.update(parts)
 
@@ -109,18 +123,31 @@ class Harness:
                 return widget
         raise AssertionError(f"no button {text!r}; screen shows {self.texts()}")
 
-    def tap_at(self, x: float, y: float) -> None:
+    def button(self, text: str):
+        """The button labelled ``text`` on screen, pressable or not."""
+        for widget in self.root.walk(restrict=True):
+            if (isinstance(widget, Label) and words(widget) == text
+                    and hasattr(widget, "trigger_action") and widget.get_root_window()):
+                return widget
+        raise AssertionError(f"no button {text!r}; screen shows {self.texts()}")
+
+    def tap_at(self, x: float, y: float, after_s: float = PAUSE_S) -> None:
+        """A touch at window ``x, y``, ``after_s`` seconds (by the tap clock) after the last."""
+        self.tap_clock.now += after_s
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         self.idle(1)
         touch.touch_up()
         self.idle()
 
-    def tap(self, text: str) -> None:
-        """A real touch in the middle of the button labelled ``text``."""
+    def tap(self, text: str, after_s: float = PAUSE_S) -> tuple[float, float, float, float]:
+        """A real touch in the middle of the button labelled ``text``; returns where the
+        button was (window x, y, width, height)."""
         widget = self.find(text)
         x, y = widget.to_window(*widget.center)
-        self.tap_at(x, y)
+        where = (*widget.to_window(widget.x, widget.y), widget.width, widget.height)
+        self.tap_at(x, y, after_s)
+        return where
 
     def type_digits(self, digits: str) -> None:
         for digit in digits:
@@ -130,7 +157,7 @@ class Harness:
 def build_harness(tmp_path, methods=(PaymentMethod.CARD,), operator=None, printer=None,
                   demo=True, gesture_clock=time.monotonic, cards=None, camera=None,
                   feedback=None, now=NOW) -> Harness:
-    clock = FakeClock(now)
+    clock, tap_clock = FakeClock(now), TapClock()
     journal = Journal(tmp_path / "journal.sqlite", now=clock)
     terminals = {m: PaymentSimulator(tmp_path / "terminal.sqlite", m) for m in methods}
     operator = operator or FakeOperator(demo_card(ICCID))
@@ -147,10 +174,11 @@ def build_harness(tmp_path, methods=(PaymentMethod.CARD,), operator=None, printe
     if cards is None:
         cards = (DemoCard("Demo card", ICCID),) if demo else ()
     app = KioskApp(lambda: KioskRoot(engine, Metrics(WIDTH, HEIGHT), TZ, demo_cards=cards,
-                                     gesture_clock=gesture_clock, camera=camera,
+                                     gesture_clock=gesture_clock, tap_clock=tap_clock,
+                                     camera=camera,
                                      feedback=feedback), kiosk_mode=False)
     app._run_prepare()
-    harness = Harness(app, engine, clock, {"journal": journal, "terminals": terminals,
+    harness = Harness(app, engine, clock, tap_clock, {"journal": journal, "terminals": terminals,
                                            "operator": operator, "printer": printer})
     harness.idle()
     return harness

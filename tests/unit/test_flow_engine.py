@@ -269,3 +269,130 @@ def test_an_open_finding_keeps_the_kiosk_out_of_service_until_resolved(kit):
     assert not engine.view.out_of_service
     engine.identify(ICCID)
     assert engine.view.step is Step.CARD
+
+
+class CountingOperator(FakeOperator):
+    def __init__(self, card):
+        super().__init__(card)
+        self.sent, self.verified = 0, []
+
+    def send_otp(self, iccid, phone=None):
+        self.sent += 1
+        return super().send_otp(iccid, phone)
+
+    def verify_otp(self, challenge_id, code):
+        self.verified.append(code)
+        return super().verify_otp(challenge_id, code)
+
+
+@pytest.mark.parametrize("code", ["", "123", "12345", "1234567", "12345a", "١٢٣٤٥٦"])
+def test_a_code_of_the_wrong_length_never_reaches_the_operator(kit, code):
+    engine = kit[0]
+    engine.operator = operator = CountingOperator(demo_card(ICCID))
+    to_code(engine)
+    engine.submit_code(code)
+    assert operator.verified == [] and engine.view.step is Step.CODE
+    assert engine.view.code.error.params == {"count": 6}
+    assert engine.view.code.attempts_left == 3
+    engine.submit_code("123456")
+    assert operator.verified == ["123456"] and engine.view.step is Step.DONE
+
+
+def test_the_start_screen_times_out_once_someone_touched_it(kit):
+    engine, _, _, _, _, clock, _ = kit
+    clock.now += timedelta(minutes=5)
+    engine.tick()
+    assert engine.view.idle_warning_s is None  # untouched: already wiped, no warning
+    session = engine.view.session
+    engine.touch()  # the keypad face, a half-typed number: the engine only sees touches
+    clock.now += timedelta(seconds=50)
+    engine.tick()
+    assert engine.view.idle_warning_s == 10
+    clock.now += timedelta(seconds=11)
+    engine.tick()
+    assert engine.view.step is Step.ATTRACT and engine.view.session != session
+    assert engine.view.idle_warning_s is None
+    clock.now += timedelta(minutes=5)
+    engine.tick()
+    assert engine.view.idle_warning_s is None
+
+
+def test_a_language_chosen_at_the_start_is_wiped_after_the_timeout(kit):
+    engine, _, _, _, _, clock, _ = kit
+    engine.set_language("zh_Hans")
+    clock.now += timedelta(seconds=61)
+    engine.tick()
+    assert engine.view.language == "en" and engine.view.step is Step.ATTRACT
+
+
+def test_every_return_to_the_start_is_in_the_default_language(kit):
+    engine = kit[0]
+    engine.identify(ICCID)
+    engine.set_language("ru")
+    engine.cancel()
+    assert engine.view.step is Step.ATTRACT and engine.view.language == "en"
+    engine.set_language("ru")
+    to_code(engine)
+    engine.submit_code("123456")
+    engine.finish()
+    assert engine.view.language == "en"
+
+
+def test_scan_again_keeps_the_language_and_wipes_the_card(kit):
+    engine, operator = kit[0], kit[1]
+    operator.card = demo_card(ICCID, CardStatus.UNKNOWN)
+    engine.set_language("zh_Hant")
+    engine.identify(ICCID)
+    session = engine.view.session
+    engine.scan_again()
+    assert engine.view.step is Step.ATTRACT and engine.view.language == "zh_Hant"
+    assert engine.view.session != session and engine._card is None
+
+
+def test_choosing_again_reuses_the_code_still_valid(kit):
+    engine, _, _, _, _, clock, _ = kit
+    engine.operator = operator = CountingOperator(demo_card(ICCID))
+    to_code(engine)
+    first = engine.view.code.challenge_id
+    engine.back()
+    engine.choose_offer("val-7")
+    engine.confirm_offer()
+    assert engine.view.step is Step.CODE and engine.view.code.challenge_id == first
+    assert operator.sent == 1
+    engine.back()
+    clock.now += timedelta(minutes=6)  # expired: a new code this time
+    engine.choose_offer("val-7")
+    engine.confirm_offer()
+    assert engine.view.step is Step.CODE and operator.sent == 2
+
+
+def test_a_used_code_is_not_reused_after_going_back_from_payment(kit, tmp_path):
+    engine = kit[0]
+    engine.operator = operator = CountingOperator(demo_card(ICCID))
+    to_code(engine)
+    engine._publish(step=Step.PAYMENT)  # as after a right code with two methods
+    engine._token = "token-1"
+    engine.back()
+    engine.choose_offer("val-7")
+    engine.confirm_offer()
+    assert operator.sent == 2
+
+
+def test_a_transient_failure_sending_the_code_is_retried_keeping_the_offer(kit):
+    engine = kit[0]
+
+    class Flaky(CountingOperator):
+        fails = 1
+
+        def send_otp(self, iccid, phone=None):
+            if self.fails:
+                self.fails -= 1
+                raise RuntimeError("connection reset")
+            return super().send_otp(iccid, phone)
+
+    engine.operator = operator = Flaky(demo_card(ICCID))
+    to_code(engine)
+    assert engine.view.problem.code == "operator_unreachable"
+    engine.retry()
+    assert engine.view.step is Step.CODE and engine.view.chosen.offer.id == "val-7"
+    assert operator.sent == 1

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from kiosk.core.errors import Category
+from kiosk.core.renewal import OTP_CODE_LENGTH
 from kiosk.provider.sim.errors import ApiError, user_error
 
 
@@ -59,7 +60,7 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
 
 
 def _new_code() -> str:
-    return f"{secrets.randbelow(1_000_000):06d}"
+    return f"{secrets.randbelow(10 ** OTP_CODE_LENGTH):0{OTP_CODE_LENGTH}d}"
 
 
 class OtpDesk:

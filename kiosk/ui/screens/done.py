@@ -60,7 +60,7 @@ def build(c: Ctx) -> Widget:
                    halign="center")
     head = beside("success", c.m.px(120), title(c, c._("Your card is renewed"),
                                                  c._("Thank you!")), c.m.pad)
-    actions = action_bar(c, BigButton(c._("Finish"), c.m, c.engine.finish))
+    actions = action_bar(c, main=BigButton(c._("Finish"), c.m, c.engine.finish))
     qr = e_receipt(c, result.e_receipt_url, 280 if c.m.landscape else 380)
     figures_panel = column(c.m, *figures, panel=True)
     if qr is not None and c.m.landscape:

@@ -20,6 +20,33 @@ from kiosk.ui.text import OUT_OF_SERVICE, OUT_OF_SERVICE_HINT, STATUS, WELCOME, 
 from kiosk.ui.widgets import BigButton, Text, column
 
 
+class TouchAnywhere(BoxLayout):
+    """Holds a screen on which a touch that no button takes does ``act``: "touch the
+    screen to start" is then true of the whole screen, not of one button. The staff corner
+    is left to the staff gesture."""
+
+    def __init__(self, child: Widget, act, **kw) -> None:
+        super().__init__(**kw)
+        self._act = act
+        self.add_widget(child)
+
+    def on_touch_down(self, touch) -> bool:
+        if super().on_touch_down(touch):
+            return True
+        if not self.collide_point(*touch.pos) or touch.ud.get("kiosk.staff_corner"):
+            return False
+        touch.grab(self)
+        return True
+
+    def on_touch_up(self, touch) -> bool:
+        if touch.grab_current is not self:
+            return super().on_touch_up(touch)
+        touch.ungrab(self)
+        if self.collide_point(*touch.pos):
+            self._act()
+        return True
+
+
 def build(c: Ctx) -> Widget:
     if c.view.out_of_service:
         return out_of_service(c)
@@ -57,15 +84,16 @@ def attract(c: Ctx) -> Widget:
             lines.append(Text(t.gettext(WELCOME_HINT), c.m, small if current else "small",
                               halign="center", color=theme.ACCENT if current else theme.MUTED))
     words = column(c.m, *lines, spacing=c.m.pad / 3)
-    start = action_bar(c, BigButton(c._("Start"), c.m, _go(c, "scan"), role="title",
-                                    height=c.m.big_button * 1.3))
+    start = action_bar(c, main=BigButton(c._("Start"), c.m, _go(c, "scan"), role="title",
+                                         height=c.m.big_button * 1.3))
     camera = ScanArea(c.m, c.camera() if c.camera else None)
     if c.m.landscape:
-        return screen(c, None, top(words), start, side=camera, steps=False)
+        return TouchAnywhere(screen(c, None, top(words), start, side=camera, steps=False),
+                             _go(c, "scan"))
     body = BoxLayout(orientation="vertical")
     body.add_widget(words)
     body.add_widget(camera)
-    return screen(c, None, body, start, steps=False)
+    return TouchAnywhere(screen(c, None, body, start, steps=False), _go(c, "scan"))
 
 
 def out_of_service(c: Ctx) -> Widget:
@@ -139,7 +167,7 @@ def scan(c: Ctx) -> Widget:
     actions = action_bar(
         c,
         BigButton(c._("Cancel"), c.m, _go(c, "attract"), kind="secondary"),
-        BigButton(c._("Type the number instead"), c.m, _go(c, "keypad")),
+        main=BigButton(c._("Type the number instead"), c.m, _go(c, "keypad")),
     )
     return screen(c, head, camera, actions, side=side)
 
@@ -169,7 +197,7 @@ def keypad(c: Ctx) -> Widget:
     actions = action_bar(
         c,
         BigButton(c._("Use the camera"), c.m, _go(c, "scan"), kind="secondary"),
-        BigButton(c._("Check the number"), c.m, lambda: c.engine.identify(entry.text)),
+        main=BigButton(c._("Check the number"), c.m, lambda: c.engine.identify(entry.text)),
     )
     if c.m.landscape:
         return screen(c, head, top(display), actions, side=top(pad))

@@ -53,7 +53,7 @@ def build(c: Ctx) -> Widget:
     actions = action_bar(
         c,
         BigButton(c._("Back"), c.m, c.engine.back, kind="secondary"),
-        BigButton(c._("Continue"), c.m, c.engine.confirm_offer),
+        main=BigButton(c._("Continue"), c.m, c.engine.confirm_offer),
     )
     head = title(c, c._("Check your renewal"))
     if c.m.landscape:  # what is bought, for which card, until when; beside it the price

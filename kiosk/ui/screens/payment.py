@@ -91,6 +91,7 @@ def methods(c: Ctx) -> Widget:
         parts.insert(0, Text(c._("The receipt printer is not working: you will get an "
                                  "e-receipt by QR code instead."), c.m, "body",
                              color=theme.ERROR_TEXT))
+    # The way out on the left like every screen's: never where Confirm just was.
     actions = action_bar(c, BigButton(c._("Back"), c.m, c.engine.back, kind="secondary"),
                          BigButton(c._("Cancel"), c.m, c.engine.cancel, kind="danger"))
     return screen(c, head, scroll(column(c.m, *parts, padding=0)), actions)

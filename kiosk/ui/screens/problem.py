@@ -21,7 +21,7 @@ from kiosk.ui.widgets import BigButton, Text, column
 
 def _do(c: Ctx, action: Action):
     def scan_again() -> None:
-        c.engine.cancel()
+        c.engine.scan_again()
         c.ui.mode = "scan"
         c.rerender()
 
@@ -33,6 +33,21 @@ def _do(c: Ctx, action: Action):
         Action.FINISH: c.engine.finish,
     }
     return handlers[action]
+
+
+def _countdown(c: Ctx, until, retry: BigButton) -> Widget:
+    """The seconds until a new code may be sent, live; "Try again" waits for them."""
+    shown = Text("", c.m, "large", halign="center", color=theme.ACCENT)
+
+    def tick() -> None:
+        left = int((until - c.now()).total_seconds() + 0.999)
+        retry.disabled = left > 0
+        shown.text = (c._("A new code can be sent in {time}").format(
+            time=text.seconds(c.t, left)) if left > 0 else c._("A new code can be sent now."))
+
+    tick()
+    c.every_second.append(tick)
+    return shown
 
 
 def build(c: Ctx) -> Widget:
@@ -47,6 +62,9 @@ def build(c: Ctx) -> Widget:
     buttons = [BigButton(c._(text.ACTIONS[a]), c.m, _do(c, a),
                          kind="primary" if index == 0 else "secondary")
                for index, a in enumerate(problem.actions)]
+    if problem.retry_at is not None:  # the seconds until a new code, live
+        happened.add_widget(_countdown(c, problem.retry_at,
+                                       buttons[problem.actions.index(Action.RETRY)]))
     todo = [Text(c._("What you can do"), c.m, "body", bold=True, color=theme.ACCENT), *buttons]
     help_box = support_panel(c)
     result = c.view.result

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from kivy.uix.widget import Widget
 
+from kiosk.core.renewal import OTP_CODE_LENGTH, whole_code
 from kiosk.ui import text, theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.keypad import Keypad
 from kiosk.ui.layout import action_bar, screen, title, top
 from kiosk.ui.widgets import BigButton, Spinner, Text, column
 
-CODE_LENGTH = 6
-
 
 def _keypad_screen(c: Ctx, head: Widget, display: Widget, pad: Keypad,
-                   *buttons: Widget) -> Widget:
+                   main: Widget) -> Widget:
     actions = action_bar(c, BigButton(c._("Cancel"), c.m, c.engine.cancel, kind="secondary"),
-                         *buttons)
+                         main=main)
     if c.m.landscape:
         return screen(c, head, top(display), actions, side=top(pad))
     return screen(c, head, top(column(c.m, display, pad, padding=0)), actions)
@@ -43,19 +42,23 @@ def phone(c: Ctx) -> Widget:
 
 def code(c: Ctx) -> Widget:
     cv = c.view.code
-    entry = c.ui.entry(f"code-{cv.challenge_id}", CODE_LENGTH)
+    entry = c.ui.entry(f"code-{cv.challenge_id}", OTP_CODE_LENGTH)
     head = title(c, c._("Enter the code from the SMS"),
                  c._("We sent a code to {phone}").format(phone=cv.phone_masked))
     shown = Text("", c.m, "huge", halign="center", color=theme.ACCENT)
-    attempts = c._("Attempts left: {count}").format(count=cv.attempts_left)
+    # The operator's "wrong code" answer already says how many attempts are left: once only.
+    attempts = "" if cv.error and "attempts_left" in cv.error.params else \
+        c._("Attempts left: {count}").format(count=cv.attempts_left)
     error = c.t.message(cv.error) if cv.error else ""
     status = Text(error, c.m, "body", halign="center", color=theme.ERROR_TEXT)
     info = Text(attempts, c.m, "small", halign="center", color=theme.MUTED)
+    confirm = BigButton(c._("Confirm"), c.m, lambda: _submit(c, entry.text))
     resend = BigButton("", c.m, c.engine.resend_code, kind="secondary")
 
     def changed() -> None:
-        typed = entry.text + "_" * (CODE_LENGTH - len(entry.text))
+        typed = entry.text + "_" * (OTP_CODE_LENGTH - len(entry.text))
         shown.text = " ".join(typed)
+        confirm.disabled = not whole_code(entry.text)  # a short code never leaves the kiosk
 
     def countdown() -> None:
         wait = int((cv.resend_at - c.now()).total_seconds() + 0.999)
@@ -74,11 +77,12 @@ def code(c: Ctx) -> Widget:
     if c.ui.waiting:
         display.add_widget(Spinner(c.m, pos_hint={"center_x": 0.5}))
     pad = Keypad(c.m, entry, changed)
-    confirm = BigButton(c._("Confirm"), c.m, lambda: _submit(c, entry.text))
     return _keypad_screen(c, head, column(c.m, display, resend, padding=0), pad, confirm)
 
 
 def _submit(c: Ctx, typed: str) -> None:
+    if not whole_code(typed):
+        return
     c.ui.waiting = True
     c.ui.entries = {k: v for k, v in c.ui.entries.items() if not k.startswith("code-")}
     c.engine.submit_code(typed)
