@@ -200,6 +200,8 @@ class PaymentSimulator:
             reason = "busy" if outcome is Script.BUSY else "no_answer"
             return self._result(reference, amount, PaymentOutcome.NOT_SENT, reason=reason)
         self._begin(reference, amount)
+        # Listening for an abort before the screen offers "Cancel": a tap right then counts.
+        self._aborts[reference] = threading.Event()
         on_prompt(prompt(_FIRST_PROMPT.get(self.method, "present_card")))
         if self._customer_walked_away(reference) or outcome is Script.CANCEL:
             self._record(reference, "cancelled")
@@ -217,8 +219,7 @@ class PaymentSimulator:
         return self._from_row(self._row(reference))
 
     def _customer_walked_away(self, reference: str) -> bool:
-        event = threading.Event()
-        self._aborts[reference] = event
+        event = self._aborts[reference]
         try:
             return event.wait(self.wait_for_card_s) if self.wait_for_card_s else event.is_set()
         finally:

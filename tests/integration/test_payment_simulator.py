@@ -45,3 +45,11 @@ def test_returns_are_found_by_their_references(tmp_path):
     assert terminal.query_return("tx-1", "refund", "tx-1-X").outcome is ReturnOutcome.NOT_FOUND
     [recent] = terminal.recent()
     assert (recent.outcome, recent.returned) == (PaymentOutcome.APPROVED, "refund")
+
+
+def test_a_cancel_as_soon_as_the_first_prompt_shows_is_not_lost(tmp_path):
+    """The screen offers "Cancel payment" on the first prompt: a tap at that very moment
+    (before the terminal starts waiting for the card) still cancels."""
+    terminal = PaymentSimulator(tmp_path / "ledger.sqlite", wait_for_card_s=120)
+    result = terminal.authorise("tx-1", AMOUNT, lambda _p: terminal.abort("tx-1"))
+    assert result.outcome is PaymentOutcome.CANCELLED
