@@ -112,6 +112,10 @@ def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reve
         from kiosk.payment.zvt.wiring import zvt_payments
 
         return zvt_payments(config, data_dir, kiosk, pay)
+    if config["payment.backend"] == "upos":
+        from kiosk.payment.upos.wiring import upos_payments
+
+        return upos_payments(config, data_dir)
     if not config.is_demo:  # kiosk run refuses this first (config.check_runnable); never money
         raise ConfigError([f"{config.source}: payment.backend: the simulator runs only in a "
                            "demo (demo = true)"])
@@ -119,8 +123,7 @@ def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reve
     ports = {
         PaymentMethod(m): PaymentSimulator(ledger, PaymentMethod(m), default=pay or "approve",
                                            allow_reversal=reversal, wait_for_card_s=card_wait_s,
-                                           holds=config["payment.hold_until_renewed"]
-                                           if hold is None else hold)
+                                           holds=bool(hold))
         for m in config["payment.methods"]
     }
     kiosk["simulators"]["payment"] = next(iter(ports.values()))
@@ -147,7 +150,7 @@ def build(
     """Every adapter the configuration names, started. ``pay`` scripts the payment
     simulator's default outcome and ``operator_faults`` the operator simulator's faults
     (specs as ``kiosk provider-sim --fault`` takes them), ``hold`` whether the simulated
-    terminal holds money first (default: ``payment.hold_until_renewed``): demo and tests only."""
+    terminal holds money first (``kiosk demo --hold``): demo and tests only."""
     lock = DataDirLock(data_dir).acquire()  # DataDirBusy: another kiosk runs on this dir
     parts: dict = {"closers": [lock.release], "simulators": {}}
     try:

@@ -11,6 +11,7 @@ defaults cannot drift apart.
 from __future__ import annotations
 
 import math
+import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -134,12 +135,10 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "ca_bundle": Field(str, ""),
     },
     "payment": {
-        "backend": Field(str, "simulator", choices=("simulator", "zvt")),
+        "backend": Field(str, "simulator", choices=("simulator", "zvt", "upos")),
         "methods": Field(list, ["card"], check=lambda v: _methods(v)),
         "timeout_s": Field((int, float), 120.0, min=5, max=600,
                            unavailable="the payment simulator has no timeout to set"),
-        # Hold the money (pre-authorisation) and book it once the renewal is applied.
-        "hold_until_renewed": Field(bool, False),
     },
     # [payment.zvt]: the card terminal over ZVT/TCP (payment.backend = "zvt"); in a demo the
     # terminal simulator runs on loopback instead and host/port are not used.
@@ -152,6 +151,13 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "connect_timeout_s": Field((int, float), 3.0, min=0.1, max=60),
         "ack_timeout_s": Field((int, float), 5.0, min=0.5, max=60),  # T3
         "idle_timeout_s": Field((int, float), 180.0, min=10, max=900),
+    },
+    # [payment.upos]: Sber's terminal through its vendor program sb_pilot (backend "upos").
+    "payment.upos": {
+        "executable": Field(str, ""),  # the sb_pilot program; relative: from the file's folder
+        "config_dir": Field(str, ""),  # pinpad.ini and what else it reads beside it
+        "timeout_s": Field((int, float), 180.0, min=10, max=900),  # the customer's time too
+        "query_timeout_s": Field((int, float), 30.0, min=5, max=300),
     },
     "printer": {
         "transport": Field(str, "virtual", choices=("virtual", "network", "usb", "serial", "file")),
@@ -201,14 +207,21 @@ def _zvt_password(value: str) -> str | None:
 
 def _lift_subsections(raw: Mapping[str, Any]) -> Mapping[str, Any]:
     """``[payment.zvt]`` arrives from TOML as ``payment = {zvt = {...}}``: validated as its
-    own section, named as the file names it."""
+    own section, named as the file names it (``[payment.upos]`` the same)."""
     payment = raw.get("payment")
-    if not (isinstance(payment, dict) and isinstance(payment.get("zvt"), dict)):
+    if not isinstance(payment, dict):
+        return raw
+    nested = [name for name in _PAYMENT_SUBSECTIONS if isinstance(payment.get(name), dict)]
+    if not nested:
         return raw
     lifted = dict(raw)
-    lifted["payment"] = {k: v for k, v in payment.items() if k != "zvt"}
-    lifted["payment.zvt"] = payment["zvt"]
+    lifted["payment"] = {k: v for k, v in payment.items() if k not in nested}
+    for name in nested:
+        lifted[f"payment.{name}"] = payment[name]
     return lifted
+
+
+_PAYMENT_SUBSECTIONS = ("zvt", "upos")
 
 
 def _hash_key(value: str) -> str | None:
@@ -264,7 +277,7 @@ class Config:
         """These values on the embedded simulators (``kiosk demo --config FILE``)."""
         values = {name: dict(section) for name, section in self.values.items()}
         values["operator"].update(backend="simulator", kiosk_key="")
-        if values["payment"]["backend"] != "zvt":  # zvt: its simulator, on loopback
+        if values["payment"]["backend"] != "zvt":  # zvt: its simulator; upos: ours
             values["payment"]["backend"] = "simulator"
         values["printer"]["transport"] = "virtual"
         return replace(self, values=values, demo=True)
@@ -391,6 +404,29 @@ def _cross_checks(values: dict, raw: Mapping[str, Any], where: str,
     problems.extend(_operator_deadline(values["operator"], where))
     if values["payment"]["backend"] == "zvt":
         problems.extend(_zvt_problems(values, where))
+    if values["payment"]["backend"] == "upos" and not demo:
+        problems.extend(f"{where}: {key}: {reason}" for key, reason in _upos_problems(values, base))
+    return problems
+
+
+def _upos_problems(values: dict, base: Path | None) -> list[tuple[str, str]]:
+    """sb_pilot must be there and runnable, and its folder there: found at start, not at the
+    first customer's payment. Relative paths are made absolute from the file's folder."""
+    upos, problems = values["payment.upos"], []
+    if not upos["executable"]:
+        return [("payment.upos.executable", "backend \"upos\" needs the sb_pilot program")]
+    program = (base or Path.cwd()) / upos["executable"]
+    if not (_is_file(program) and os.access(program, os.X_OK)):
+        problems.append(("payment.upos.executable", f"no runnable program at {program}"))
+    upos["executable"] = str(program)
+    if upos["config_dir"]:
+        folder = (base or Path.cwd()) / upos["config_dir"]
+        if not folder.is_dir():
+            problems.append(("payment.upos.config_dir", f"no such folder: {folder}"))
+        upos["config_dir"] = str(folder)
+    if values["payment"]["methods"] != ["card"]:
+        problems.append(("payment.methods", "Sber's terminal takes cards only: set "
+                                            "methods = [\"card\"]"))
     return problems
 
 
@@ -500,7 +536,8 @@ _SIMULATORS = (
      "the operator simulator is for demos: set backend = \"http\" and the operator's url"),
     ("payment.backend", "simulator",
      "the payment simulator takes no real money: set backend = \"zvt\" and the terminal's "
-     "[payment.zvt] host, or run a demo file (demo = true)"),
+     "[payment.zvt] host, or \"upos\" and [payment.upos] executable, or run a demo file "
+     "(demo = true)"),
     ("printer.transport", "virtual", "the virtual printer is for demos: name the real one"),
     ("scanner.source", "demo", "the demo video is for demos: name the camera"),
 )
