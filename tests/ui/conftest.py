@@ -7,6 +7,7 @@ same window, driven by real touches (``UnitTestTouch``).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
@@ -15,7 +16,8 @@ import pytest
 
 from kiosk.ui.kivy_setup import Screen, prepare
 
-WIDTH, HEIGHT = 1080, 1920
+SIZE_VARIABLE = "KIOSK_TEST_WINDOW"  # e.g. 1920x1080: a test re-run in the other orientation
+WIDTH, HEIGHT = (int(n) for n in os.environ.get(SIZE_VARIABLE, "1080x1920").split("x"))
 prepare(Screen(WIDTH, HEIGHT, headless=True))
 
 from kivy.base import EventLoop  # noqa: E402
