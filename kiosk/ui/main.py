@@ -101,6 +101,17 @@ class ScanLink:
         elif hasattr(found, "message"):
             self._post(lambda: self.root.scan_rejected(found.message))
 
+    @staticmethod
+    def demo(scanner, cue) -> Callable[[str], None]:
+        """The demo row's press: the card is shown to the demo camera and read by the real
+        scanner (re-armed, so the card just renewed can be shown again on purpose)."""
+
+        def show(iccid: str) -> None:
+            scanner.rearm()
+            cue.show(iccid)
+
+        return show
+
     def attach(self, root, engine, scanner) -> None:
         """Reports go to ``root``; the camera re-arms when the kiosk is back at the start.
 
@@ -125,6 +136,7 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int, kiosk_mode: boo
 
     from kiosk.flow.runner import ThreadRunner
     from kiosk.scanner.camera import CameraScanner
+    from kiosk.scanner.demo import DemoCue
     from kiosk.scanner.wedge import KeyboardWedge
     from kiosk.ui.camera_view import CameraPreview
     from kiosk.ui.feedback import Feedback
@@ -138,9 +150,12 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int, kiosk_mode: boo
     engine = kiosk.engine(runner)
     cards = demo_cards() if cfg["operator.backend"] == "simulator" else ()  # its cards
     link = ScanLink(clock_poster)
+    # The demo camera shows a card only when the demo row asks: the start screen stays.
+    cue = DemoCue() if cards and str(cfg["scanner.source"]).strip() == "demo" else None
     scanner = CameraScanner.from_config(
         cfg.section("scanner"), kiosk.data_dir,
-        demo_iccids=[card.iccid for card in cards] or None, **link.camera_options())
+        demo_iccids=[card.iccid for card in cards] or None, demo_cue=cue,
+        **link.camera_options())
     wedge = KeyboardWedge(link.wedge,
                           max_key_interval_ms=cfg["scanner.wedge_max_key_interval_ms"])
     holder: dict = {}
@@ -150,7 +165,8 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int, kiosk_mode: boo
         root = KioskRoot(engine, Metrics(width, height), ZoneInfo(cfg["kiosk.timezone"]),
                          camera=lambda: CameraPreview(scanner.latest_preview),
                          demo_cards=cards, feedback=Feedback(kiosk.data_dir / "ui" / "sounds"),
-                         screen_swapped=pacer.screen_swapped)
+                         screen_swapped=pacer.screen_swapped,
+                         show_demo_card=None if cue is None else link.demo(scanner, cue))
         link.attach(root, engine, scanner)
         holder["wedge"] = WedgeInput(wedge.feed, wedge.tick)
         return root

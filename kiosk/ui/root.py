@@ -62,10 +62,12 @@ class KioskRoot(FloatLayout):
                  demo_cards: tuple[DemoCard, ...] = (),
                  gesture_clock: Callable[[], float] = time.monotonic,
                  feedback: Feedback | None = None,
-                 screen_swapped: Callable[[], None] = lambda: None) -> None:
+                 screen_swapped: Callable[[], None] = lambda: None,
+                 show_demo_card: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self.engine, self.m, self.tz = engine, metrics, tz
         self.camera, self.demo_cards = camera, demo_cards
+        self.show_demo_card = show_demo_card
         self.feedback = feedback or Feedback(None)
         self.ui = UiState()
         self._language_buttons: dict[str, BigButton] = {}
@@ -122,7 +124,7 @@ class KioskRoot(FloatLayout):
         view = self.view
         t = Translator(view.language)
         self.ctx = Ctx(self.m, t, self.tz, view, self.engine, self.ui, self.rerender,
-                       self.camera, self.demo_cards)
+                       self.camera, self.demo_cards, self.show_demo_card)
         self._draw_top_bar()
         self.stage.show(lambda c=self.ctx, make=SCREENS[view.step]: make(c))
         self._draw_overlay()

@@ -130,7 +130,7 @@ class Harness:
 
 def build_harness(tmp_path, methods=(PaymentMethod.CARD,), operator=None, printer=None,
                   demo=True, gesture_clock=time.monotonic, cards=None, camera=None,
-                  feedback=None, now=NOW) -> Harness:
+                  feedback=None, now=NOW, show_demo_card=None) -> Harness:
     clock = FakeClock(now)
     journal = Journal(tmp_path / "journal.sqlite", now=clock)
     terminals = {m: PaymentSimulator(tmp_path / "terminal.sqlite", m) for m in methods}
@@ -149,7 +149,8 @@ def build_harness(tmp_path, methods=(PaymentMethod.CARD,), operator=None, printe
         cards = (DemoCard("Demo card", ICCID),) if demo else ()
     app = KioskApp(lambda: KioskRoot(engine, Metrics(WIDTH, HEIGHT), TZ, demo_cards=cards,
                                      gesture_clock=gesture_clock, camera=camera,
-                                     feedback=feedback), kiosk_mode=False)
+                                     feedback=feedback, show_demo_card=show_demo_card),
+                   kiosk_mode=False)
     app._run_prepare()
     harness = Harness(app, engine, clock, {"journal": journal, "terminals": terminals,
                                            "operator": operator, "printer": printer})

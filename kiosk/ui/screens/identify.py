@@ -105,6 +105,9 @@ def _demo_label(c: Ctx, card: DemoCard) -> str:
 
 
 def _identify(c: Ctx, iccid: str):
+    """The demo row: with a demo camera the card is shown to it and read as any card is."""
+    if c.show_demo_card is not None:
+        return lambda: c.show_demo_card(iccid)
     return lambda: c.engine.identify(iccid)
 
 
