@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Callable
+import os
+import sys
+from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from kiosk import config as config_mod
@@ -42,10 +44,31 @@ def demo_cards() -> tuple:
     return (*cards, DemoCard("unknown", unknown, CardStatus.UNKNOWN))
 
 
+NO_DISPLAY = """\
+kiosk: there is no display to open the touch screen on (neither DISPLAY nor WAYLAND_DISPLAY
+is set, e.g. over ssh or in a container), so the kiosk is not started. Either:
+  - run it in a virtual X server:  xvfb-run -s "-screen 0 1080x1920x24" ./run.sh
+  - or see one whole renewal as text, no screen needed:  .venv/bin/kiosk demo --headless
+  - or, on a machine with a screen, start it from its desktop session.
+"""
+
+
+def display_missing(environ: Mapping[str, str] = os.environ, system: str = sys.platform) -> bool:
+    """On Linux a window needs X or Wayland (or a video driver named for SDL, such as
+    kmsdrm or offscreen): without one the kiosk used to run with no window and no word."""
+    if not system.startswith("linux"):
+        return False
+    return not any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                  "SDL_VIDEODRIVER"))
+
+
 def run_ui(args: argparse.Namespace, cfg: config_mod.Config, kiosk_mode: bool) -> int:
     """The UI on ``cfg``, which the command has validated (``kiosk demo`` puts a file's
     values on the simulators; ``kiosk run`` refused simulators outside a demo file).
     ``kiosk_mode``: full screen, no way out (``kiosk run``)."""
+    if display_missing():
+        print(NO_DISPLAY, end="", file=sys.stderr)
+        return 2
     signals = StopSignals()
     signals.install()  # first: start-up (build, recovery, the window) takes seconds
     width, height = screen_size(cfg)
