@@ -106,14 +106,15 @@ def _operator(config: Config, data_dir: Path, kiosk: dict, faults: tuple) -> Ope
 
 
 def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reversal: bool,
-              card_wait_s: float):
+              card_wait_s: float, prompt_pause_s: float = 0.0):
     if not config.is_demo:  # kiosk run refuses this first (config.check_runnable); never money
         raise ConfigError([f"{config.source}: payment.backend: the simulator runs only in a "
                            "demo (demo = true)"])
     ledger = data_dir / "payment-sim" / "ledger.sqlite"
     ports = {
         PaymentMethod(m): PaymentSimulator(ledger, PaymentMethod(m), default=pay or "approve",
-                                           allow_reversal=reversal, wait_for_card_s=card_wait_s)
+                                           allow_reversal=reversal, wait_for_card_s=card_wait_s,
+                                           prompt_pause_s=prompt_pause_s)
         for m in config["payment.methods"]
     }
     kiosk["simulators"]["payment"] = next(iter(ports.values()))
@@ -135,10 +136,12 @@ def build(
     operator_faults: tuple = (),
     allow_reversal: bool = True,
     card_wait_s: float = 0.0,
+    prompt_pause_s: float = 0.0,
 ) -> Kiosk:
     """Every adapter the configuration names, started. ``pay`` scripts the payment
     simulator's default outcome and ``operator_faults`` the operator simulator's faults
-    (specs as ``kiosk provider-sim --fault`` takes them): demo and tests only."""
+    (specs as ``kiosk provider-sim --fault`` takes them), ``prompt_pause_s`` how long its
+    each prompt stays (the demo's screens): demo and tests only."""
     lock = DataDirLock(data_dir).acquire()  # DataDirBusy: another kiosk runs on this dir
     parts: dict = {"closers": [lock.release], "simulators": {}}
     try:
@@ -146,7 +149,8 @@ def build(
                           hash_key=config["journal.iccid_hash_key"].encode() or None)
         parts["closers"].append(journal.close)
         operator = _operator(config, data_dir, parts, operator_faults)
-        payments = _payments(config, data_dir, parts, pay, allow_reversal, card_wait_s)
+        payments = _payments(config, data_dir, parts, pay, allow_reversal, card_wait_s,
+                             prompt_pause_s)
         printer = _printer(config, data_dir, parts)
     except BaseException:
         for closer in reversed(parts["closers"]):

@@ -44,6 +44,10 @@ def demo_cards() -> tuple:
     return (*cards, DemoCard("unknown", unknown, CardStatus.UNKNOWN))
 
 
+# The demo's terminal shows each prompt for this long, as a real one would: instant prompts
+# flashed past unread and the paying screen (a QR method's code) was never seen.
+DEMO_PROMPT_PAUSE_S = 3.0
+
 NO_DISPLAY = """\
 kiosk: there is no display to open the touch screen on (neither DISPLAY nor WAYLAND_DISPLAY
 is set, e.g. over ssh or in a container), so the kiosk is not started. Either:
@@ -78,7 +82,8 @@ def run_ui(args: argparse.Namespace, cfg: config_mod.Config, kiosk_mode: bool) -
     from kiosk import app
 
     kiosk = app.build(cfg, resolve_data_dir(args.data_dir), pay=getattr(args, "pay", None),
-                      operator_faults=tuple(getattr(args, "operator_fault", ()) or ()))
+                      operator_faults=tuple(getattr(args, "operator_fault", ()) or ()),
+                      prompt_pause_s=DEMO_PROMPT_PAUSE_S if cfg.is_demo else 0.0)
     try:
         for line in kiosk.recover():
             log.warning("recovered %s: %s -> %s", line.tx_id, line.before, line.after)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.widget import Widget
 
 from kiosk.flow.view import View
 from kiosk.ui import text, theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.layout import action_bar, screen, scroll, title, top
-from kiosk.ui.widgets import BigButton, Spinner, Text, column
+from kiosk.ui.qr import qr_grey
+from kiosk.ui.widgets import BigButton, Spinner, Text, column, pixel_image
 
 
 def _amount(c: Ctx) -> str:
@@ -37,17 +39,43 @@ def _pay(c: Ctx, method):
 
 def paying(c: Ctx) -> Widget:
     words = Text(_prompt_words(c, c.view), c.m, "huge", bold=True, halign="center")
-    c.live["prompt"] = lambda view: setattr(words, "text", _prompt_words(c, view))
-    body = column(c.m, words,
-                  Spinner(c.m, pos_hint={"center_x": 0.5}),
-                  Text(c._("To pay: {amount}").format(amount=_amount(c)), c.m, "title",
-                       halign="center", color=theme.ACCENT),
-                  spacing=c.m.pad * 2)
+    shown_qr = _qr_payload(c.view)
+
+    def prompt_changed(view: View) -> None:
+        if _qr_payload(view) != shown_qr:  # a code to scan came or went: another layout
+            c.rerender()
+        else:
+            words.text = _prompt_words(c, view)
+
+    c.live["prompt"] = prompt_changed
+    amount = Text(c._("To pay: {amount}").format(amount=_amount(c)), c.m, "title",
+                  halign="center", color=theme.ACCENT)
     actions = None
     if c.view.can_cancel:
         actions = action_bar(c, BigButton(c._("Cancel payment"), c.m, c.engine.cancel,
                                           kind="danger"))
-    return screen(c, title(c, c._("Payment")), top(body), actions)
+    head = title(c, c._("Payment"))
+    if shown_qr is None:
+        body = column(c.m, words, Spinner(c.m, pos_hint={"center_x": 0.5}), amount,
+                      spacing=c.m.pad * 2)
+        return screen(c, head, top(body), actions)
+    code = _qr_block(c, shown_qr)
+    if c.m.landscape:
+        return screen(c, head, top(column(c.m, words, amount, spacing=c.m.pad * 2)), actions,
+                      side=top(code))
+    return screen(c, head, top(column(c.m, words, code, amount, spacing=c.m.pad)), actions)
+
+
+def _qr_payload(view: View) -> str | None:
+    return view.prompt.qr_payload if view.prompt is not None else None
+
+
+def _qr_block(c: Ctx, payload: str) -> Widget:
+    """The wallet's code, large and sharp on white, centred: the traveller's phone scans it."""
+    size = c.m.px(560 if c.m.landscape else 600)
+    block = AnchorLayout(size_hint_y=None, height=size)
+    block.add_widget(pixel_image(qr_grey(payload), size))
+    return block
 
 
 def _prompt_words(c: Ctx, view: View) -> str:
