@@ -172,6 +172,7 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int, kiosk_mode: boo
     from kiosk.ui.kiosk_app import KioskApp, clock_poster
     from kiosk.ui.memory import CollectorPacer
     from kiosk.ui.root import KioskRoot
+    from kiosk.ui.screen_report import ScreenReport
     from kiosk.ui.theme import Metrics
 
     runner = ThreadRunner(clock_poster)
@@ -188,14 +189,21 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int, kiosk_mode: boo
                           max_key_interval_ms=cfg["scanner.wedge_max_key_interval_ms"])
     holder: dict = {}
     pacer = CollectorPacer()
+    report = ScreenReport()
+    engine.subscribe(report.step)
+
+    def swapped() -> None:
+        pacer.screen_swapped()
+        report.swapped()
 
     def make_root() -> KioskRoot:
         root = KioskRoot(engine, Metrics(width, height), ZoneInfo(cfg["kiosk.timezone"]),
                          camera=lambda: CameraPreview(scanner.latest_preview),
                          demo_cards=cards, feedback=Feedback(kiosk.data_dir / "ui" / "sounds"),
-                         screen_swapped=pacer.screen_swapped,
+                         screen_swapped=swapped,
                          show_demo_card=None if cue is None else link.demo(scanner, cue))
         link.attach(root, engine, scanner)
+        report.root = root
         holder["wedge"] = WedgeInput(wedge.feed, wedge.tick)
         return root
 

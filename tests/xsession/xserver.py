@@ -1,0 +1,143 @@
+"""A real X server (Xvfb) for end-to-end tests, and ``kiosk demo`` running in it.
+
+Xvfb picks a free display itself (``-displayfd``), so tests never collide with another
+session's server. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MISSING = "Xvfb is not installed (apt-get install xvfb; scripts/bootstrap.sh does)"
+
+
+class XServer:
+    def __init__(self, width: int = 1080, height: int = 1920) -> None:
+        self.size = (width, height)
+        self.process: subprocess.Popen | None = None
+        self.display = ""
+
+    def start(self, limit_s: float = 30) -> XServer:
+        read_fd, write_fd = os.pipe()
+        self.process = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
+             f"{self.size[0]}x{self.size[1]}x24", "-nolisten", "tcp", "-noreset"],
+            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_fd)
+        try:
+            ready, _, _ = select.select([read_fd], [], [], limit_s)
+            if not ready:
+                raise RuntimeError("Xvfb did not say which display it took")
+            number = os.read(read_fd, 64).decode().strip()
+        finally:
+            os.close(read_fd)
+        self.display = f":{number}"
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY",
+                                                                 "SDL_VIDEODRIVER")}
+        env["DISPLAY"] = self.display
+        return env
+
+
+def have_xvfb() -> bool:
+    return shutil.which("Xvfb") is not None
+
+
+class KioskProcess:
+    """``kiosk demo`` in the X server, its structured log (stderr) collected as it comes."""
+
+    def __init__(self, x: XServer, data_dir: Path, config: Path | None = None,
+                 args: tuple[str, ...] = ()) -> None:
+        command = [sys.executable, "-m", "kiosk.cli", "--data-dir", str(data_dir),
+                   "--log-level", "info"]
+        if config is not None:
+            command += ["--config", str(config)]
+        self.log_path = data_dir.parent / f"{data_dir.name}-kiosk.log"
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen([*command, "demo", *args], cwd=ROOT, env=x.env(),
+                                        stdout=subprocess.DEVNULL, stderr=self._log,
+                                        start_new_session=True)
+
+    def text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def events(self) -> list[dict]:
+        found = []
+        for line in self.text().splitlines():
+            if line.startswith("{"):
+                with contextlib.suppress(ValueError):
+                    found.append(json.loads(line))
+        return found
+
+    def wait_for(self, ready: Callable[[], bool], what: str, limit_s: float = 180) -> None:
+        end = time.monotonic() + limit_s
+        while not ready():
+            if self.process.poll() is not None:
+                raise AssertionError(f"kiosk ended ({self.process.returncode}) before {what}:"
+                                     f"\n{self.text()[-3000:]}")
+            if time.monotonic() > end:
+                raise AssertionError(f"never reached: {what}\n{self.text()[-3000:]}")
+            time.sleep(0.1)
+
+    def has_event(self, name: str, **fields) -> bool:
+        return any(e.get("event") == name and all(e.get(k) == v for k, v in fields.items())
+                   for e in self.events())
+
+    def terminate(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self._log.close()
+
+
+def running_in_group(pgid: int) -> list[int]:
+    """Live (not zombie) processes of a process group: what a stopped kiosk left running."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # state, ppid, pgrp, ...
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def wait_until(ready: Callable[[], bool], what: str, limit_s: float = 60) -> None:
+    end = time.monotonic() + limit_s
+    while not ready():
+        if time.monotonic() > end:
+            raise AssertionError(f"never reached: {what}")
+        time.sleep(0.05)
