@@ -69,9 +69,9 @@ class KioskProcess:
     """``kiosk demo`` in the X server, its structured log (stderr) collected as it comes."""
 
     def __init__(self, x: XServer, data_dir: Path, config: Path | None = None,
-                 args: tuple[str, ...] = ()) -> None:
+                 args: tuple[str, ...] = (), log_level: str = "info") -> None:
         command = [sys.executable, "-m", "kiosk.cli", "--data-dir", str(data_dir),
-                   "--log-level", "info"]
+                   "--log-level", log_level]
         if config is not None:
             command += ["--config", str(config)]
         self.log_path = data_dir.parent / f"{data_dir.name}-kiosk.log"
@@ -141,3 +141,41 @@ def wait_until(ready: Callable[[], bool], what: str, limit_s: float = 60) -> Non
         if time.monotonic() > end:
             raise AssertionError(f"never reached: {what}")
         time.sleep(0.05)
+
+
+class Pointer:
+    """Real input events into the kiosk's window through xdotool: taps on the buttons the
+    kiosk reported (``ui.buttons``) and typing (a keyboard-wedge scanner's burst)."""
+
+    def __init__(self, xdotool: str, x: XServer, kiosk: KioskProcess) -> None:
+        self.xdotool, self.x, self.kiosk = xdotool, x, kiosk
+        # the only client of this private X server; SDL names the window for the window
+        # manager only, so it is found by its class
+        found = self._run("search", "--sync", "--class", ".")
+        self.window = found.split()[0]
+
+    def _run(self, *args: str) -> str:
+        return subprocess.run([self.xdotool, *args], env=self.x.env(), capture_output=True,
+                              text=True, timeout=60, check=True).stdout
+
+    def screen(self, step: str, showing: Callable[[list], bool], what: str,
+               limit_s: float = 180) -> dict[str, tuple[int, int]]:
+        """The newest built screen at ``step`` whose buttons satisfy ``showing``."""
+        def newest():
+            for e in reversed(self.kiosk.events()):
+                if e.get("event") == "ui.buttons":
+                    return e if e["step"] == step and showing(e["buttons"]) else None
+            return None
+
+        self.kiosk.wait_for(lambda: newest() is not None, what, limit_s)
+        return {label: (x, y) for label, x, y in newest()["buttons"]}
+
+    def tap(self, place: tuple[int, int]) -> None:
+        self._run("mousemove", "--window", self.window, str(place[0]), str(place[1]),
+                  "click", "1")
+
+    def type(self, text: str, delay_ms: int) -> None:
+        self._run("type", "--window", self.window, "--delay", str(delay_ms), text)
+
+    def key(self, name: str) -> None:
+        self._run("key", "--window", self.window, name)
