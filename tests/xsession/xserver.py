@@ -12,6 +12,7 @@ import os
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+SETTLE_S = 0.8  # before tapping a screen that just went up
 MISSING = "Xvfb is not installed (apt-get install xvfb; scripts/bootstrap.sh does)"
 
 
@@ -31,18 +33,21 @@ class XServer:
     def start(self, limit_s: float = 30) -> XServer:
         read_fd, write_fd = os.pipe()
         self.process = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
+            ["Xvfb", f":{free_display()}", "-displayfd", str(write_fd), "-screen", "0",
              f"{self.size[0]}x{self.size[1]}x24", "-nolisten", "tcp", "-noreset"],
             pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(write_fd)
-        try:
-            ready, _, _ = select.select([read_fd], [], [], limit_s)
-            if not ready:
-                raise RuntimeError("Xvfb did not say which display it took")
-            number = os.read(read_fd, 64).decode().strip()
+        said, end = b"", time.monotonic() + limit_s
+        try:  # to its newline: Xvfb dies if the pipe closes between the number and the "\n"
+            while not said.endswith(b"\n"):
+                ready, _, _ = select.select([read_fd], [], [], max(0, end - time.monotonic()))
+                chunk = os.read(read_fd, 64) if ready else b""
+                if not chunk:
+                    raise RuntimeError(f"Xvfb did not say which display it took ({said!r})")
+                said += chunk
         finally:
             os.close(read_fd)
-        self.display = f":{number}"
+        self.display = f":{said.decode().strip()}"
         return self
 
     def stop(self) -> None:
@@ -59,6 +64,23 @@ class XServer:
                                                                  "SDL_VIDEODRIVER")}
         env["DISPLAY"] = self.display
         return env
+
+
+def free_display(first: int = 40) -> int:
+    """A display number no X server uses (no lock file, no abstract socket, which every
+    process in the network namespace shares whatever its /tmp), spread by our pid: tests
+    run by other sessions on this machine never reach each other's servers."""
+    for number in range(first + os.getpid() % 50, 1000):
+        if Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            probe.connect(f"\0/tmp/.X11-unix/X{number}")
+        except OSError:
+            return number
+        finally:
+            probe.close()
+    raise RuntimeError("no free X display number")
 
 
 def have_xvfb() -> bool:
@@ -168,6 +190,9 @@ class Pointer:
             return None
 
         self.kiosk.wait_for(lambda: newest() is not None, what, limit_s)
+        # as a person would, not at the very frame it went up: a screen ignores taps for a
+        # moment after it changes (a double tap must not reach the next screen)
+        time.sleep(SETTLE_S)
         return {label: (x, y) for label, x, y in newest()["buttons"]}
 
     def tap(self, place: tuple[int, int]) -> None:
