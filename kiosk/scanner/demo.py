@@ -116,10 +116,18 @@ class DemoCue:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._wanted: str | None = None
+        self.hidden = 0  # how many times ``hide`` was called: a pass started before stops
 
     def show(self, iccid: str) -> None:
         with self._lock:
             self._wanted = iccid
+
+    def hide(self) -> None:
+        """Take the card away now (the kiosk is back at its start): a card still in front
+        of the camera would start the next session by itself once the scanner re-arms."""
+        with self._lock:
+            self._wanted = None
+            self.hidden += 1
 
     def take(self) -> str | None:
         with self._lock:

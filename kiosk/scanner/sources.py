@@ -139,6 +139,7 @@ class CuedDemoSource:
         self._capture: cv2.VideoCapture | None = None
         self._empty: np.ndarray | None = None
         self._left = 0  # frames of the current pass still to show
+        self._hidden = cue.hidden
         self._pacer: _Pacer | None = None
 
     def open(self) -> bool:
@@ -155,6 +156,8 @@ class CuedDemoSource:
         if self._capture is None or self._pacer is None:
             return None
         self._pacer.wait()
+        if self._cue.hidden != self._hidden:  # the card was taken away mid-pass
+            self._hidden, self._left = self._cue.hidden, 0
         if self._left == 0:
             wanted = self._cue.take()
             if wanted in self._iccids:

@@ -12,6 +12,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -47,6 +48,7 @@ def demo_cards() -> tuple:
 # The demo's terminal shows each prompt for this long, as a real one would: instant prompts
 # flashed past unread and the paying screen (a QR method's code) was never seen.
 DEMO_PROMPT_PAUSE_S = 3.0
+DEMO_REARM_AFTER_S = 0.6  # several camera frames: the last with the demo card is decoded
 
 NO_DISPLAY = """\
 kiosk: there is no display to open the touch screen on (neither DISPLAY nor WAYLAND_DISPLAY
@@ -140,20 +142,32 @@ class ScanLink:
 
         return show
 
-    def attach(self, root, engine, scanner) -> None:
+    def attach(self, root, engine, scanner, cue=None) -> None:
         """Reports go to ``root``; the camera re-arms when the kiosk is back at the start.
 
         Not after a finished renewal: the card just renewed, still in the traveller's hand in
         front of the camera, must not start a new session at once. Another card is read as
         usual, and after a problem the same card can be shown again to retry.
+
+        With the demo camera (``cue``) its card is taken away first, and the scanner re-arms
+        only once the frames still on their way to the decoder have passed: a card still in
+        view would start the next session by itself.
         """
         self.root = root
         last = {"step": None}
 
         def arrived(view) -> None:
             previous, last["step"] = last["step"], view.step
-            if view.step is Step.ATTRACT and previous not in (Step.ATTRACT, Step.DONE):
+            if view.step is not Step.ATTRACT or previous in (None, Step.ATTRACT):
+                return
+            if cue is not None:
+                cue.hide()
+            if previous is Step.DONE:
+                return
+            if cue is None:
                 scanner.rearm()
+            else:
+                threading.Timer(DEMO_REARM_AFTER_S, scanner.rearm).start()
 
         engine.subscribe(arrived)
 
@@ -202,7 +216,7 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int, kiosk_mode: boo
                          demo_cards=cards, feedback=Feedback(kiosk.data_dir / "ui" / "sounds"),
                          screen_swapped=swapped,
                          show_demo_card=None if cue is None else link.demo(scanner, cue))
-        link.attach(root, engine, scanner)
+        link.attach(root, engine, scanner, cue)
         report.root = root
         holder["wedge"] = WedgeInput(wedge.feed, wedge.tick)
         return root

@@ -31,7 +31,7 @@ def test_the_demo_camera_shows_a_card_only_when_the_demo_row_is_pressed(make_ui,
                                         demo_cue=cue, **link.camera_options())
     ui = make_ui(camera=lambda: CameraPreview(scanner.latest_preview),
                  show_demo_card=ScanLink.demo(scanner, cue))
-    link.attach(ui.root, ui.engine, scanner)
+    link.attach(ui.root, ui.engine, scanner, cue)
     scanner.start()
     try:
         ui.tap("Start")
@@ -43,5 +43,11 @@ def test_the_demo_camera_shows_a_card_only_when_the_demo_row_is_pressed(make_ui,
         assert ui.engine.view.step is Step.ATTRACT  # not identified at once: the camera reads it
         ui.wait_step(Step.CARD)
         assert ui.engine.view.card.iccid_masked.endswith(ICCID[-4:])
+        ui.tap("Cancel")  # at once, while the demo card is still held in front of the camera
+        assert ui.engine.view.step is Step.ATTRACT
+        seen = scanner.stats.decoded
+        ui.wait_for(lambda: scanner.stats.decoded > seen + pass_length(),
+                    "a card's pass worth of frames", limit_s=300)
+        assert ui.engine.view.step is Step.ATTRACT, "the card still in view started a session"
     finally:
         scanner.stop()
