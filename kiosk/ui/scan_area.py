@@ -19,7 +19,7 @@ from kiosk.ui.camera_view import PREVIEW_FPS
 from kiosk.ui.theme import Metrics
 
 HINT_CYCLE_S = 2.8  # glide in 1.4 s, rest 0.8 s, glide out 0.6 s
-HINT_SHARE = 0.2  # of the area's height: the strip below the picture where the hint glides
+HINT_SHARE = 0.22  # of the area's height: the strip below the picture where the hint glides
 
 
 class GuideFrame(Widget):
@@ -80,11 +80,13 @@ class GuideFrame(Widget):
             line.points = [cx + dx * arm, cy, cx, cy, cx, cy + dy * arm]
         self._card_colour.a = 0.35 + 0.4 * self.progress
         strip = self.height * HINT_SHARE
-        card_h = strip * 0.55
-        card_w = min(w * 0.8, card_h / 0.45)
-        bottom, edge = self.y + strip * 0.05, self.y + strip - card_h  # at the picture's edge
+        card_h = strip * 0.72
+        card_w = min(w * 0.8, card_h / 0.55)
+        # from the strip's lower right up to the middle of the picture's edge, never past it
+        bottom, edge = self.y + strip * 0.04, self.y + strip - card_h
         cy = bottom + (edge - bottom) * self.progress
-        middle = self._middle_x()
+        middle = min(self._middle_x() + w * 0.35 * (1 - self.progress),
+                     self.x + self.width - card_w / 2)
         self._card.pos, self._card.size = (middle - card_w / 2, cy), (card_w, card_h)
         for i, bar in enumerate(self._bars):
             bar.pos = (middle - card_w * 0.35 + i * card_w * 0.08, cy + card_h * 0.25)
