@@ -20,9 +20,16 @@ from kiosk.flow.view import Step
 from kiosk.ui.keypad import Keypad
 from tests.fakes import FakeOperator, demo_card
 from tests.ui.conftest import ICCID, SIZE_VARIABLE
+from tests.ui.test_ui_renewal import PRICE, to_card, to_code
 
 pytestmark = pytest.mark.ui
-PRICE = "RUB\xa0700.00"
+
+
+def to_phone(ui) -> None:
+    to_card(ui)
+    ui.tap(PRICE)
+    ui.tap("Continue")
+    ui.wait_step(Step.PHONE)
 
 
 def key_places(ui) -> dict[str, tuple[float, float, float, float]]:
@@ -60,12 +67,7 @@ def test_iccid_keys_stay_put_through_errors_and_a_wrapping_number(make_ui):
 
 def test_phone_keys_stay_put_when_the_number_is_refused(make_ui):
     ui = make_ui(operator=FakeOperator(replace(demo_card(ICCID), phone_masked=None)))
-    ui.tap("Start")
-    ui.tap("Demo card")
-    ui.wait_step(Step.CARD)
-    ui.tap(PRICE)
-    ui.tap("Continue")
-    ui.wait_step(Step.PHONE)
+    to_phone(ui)
     before = key_places(ui)
     ui.tap("+")
     ui.type_digits("7905")
@@ -78,12 +80,7 @@ def test_phone_keys_stay_put_when_the_number_is_refused(make_ui):
 
 def test_code_keys_stay_put_after_a_wrong_code(make_ui):
     ui = make_ui()
-    ui.tap("Start")
-    ui.tap("Demo card")
-    ui.wait_step(Step.CARD)
-    ui.tap(PRICE)
-    ui.tap("Continue")
-    ui.wait_step(Step.CODE)
+    to_code(ui)
     before = key_places(ui)
     ui.type_digits("000000")
     ui.tap("Confirm")
@@ -158,21 +155,11 @@ def test_every_languages_longest_words_fit_the_panel(make_ui):
 
 def test_the_code_and_its_errors_fit(make_ui):
     ui = make_ui()
-    ui.tap("Start")
-    ui.tap("Demo card")
-    ui.wait_step(Step.CARD)
-    ui.tap(PRICE)
-    ui.tap("Continue")
-    ui.wait_step(Step.CODE)
+    to_code(ui)
     assert _check_rooms_fit(ui, "1 2 3 4 5 6") == []
 
 
 def test_the_longest_phone_number_and_errors_fit(make_ui):
     ui = make_ui(operator=FakeOperator(replace(demo_card(ICCID), phone_masked=None)))
-    ui.tap("Start")
-    ui.tap("Demo card")
-    ui.wait_step(Step.CARD)
-    ui.tap(PRICE)
-    ui.tap("Continue")
-    ui.wait_step(Step.PHONE)
+    to_phone(ui)
     assert _check_rooms_fit(ui, "+" + "9" * 15) == []

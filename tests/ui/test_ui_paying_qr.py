@@ -11,9 +11,9 @@ from PIL import Image
 
 from kiosk.core.sale import PaymentMethod
 from kiosk.flow.view import Step
+from tests.ui.test_ui_renewal import to_code
 
 pytestmark = pytest.mark.ui
-PRICE = "RUB\xa0700.00"
 
 
 @pytest.mark.parametrize("method", [PaymentMethod.SBP_QR, PaymentMethod.WECHAT])
@@ -24,12 +24,7 @@ def test_the_paying_screens_qr_decodes_to_the_terminals_payload(make_ui, tmp_pat
     terminal.prompt_pause_s = 1.0  # each prompt held until the test lets it go
     terminal.sleep = lambda _s: held.wait(60)
     try:
-        ui.tap("Start")
-        ui.tap("Demo card")
-        ui.wait_step(Step.CARD)
-        ui.tap(PRICE)
-        ui.tap("Continue")
-        ui.wait_step(Step.CODE)
+        to_code(ui)
         ui.type_digits("123456")
         ui.tap("Confirm")
         ui.wait_for(lambda: ui.engine.view.prompt is not None

@@ -51,13 +51,8 @@ class XServer:
         return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        if self.process is not None:
+            end(self.process, 10)
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY",
@@ -81,6 +76,17 @@ def free_display(first: int = 40) -> int:
         finally:
             probe.close()
     raise RuntimeError("no free X display number")
+
+
+def end(process: subprocess.Popen, limit_s: float) -> None:
+    """Terminate ``process`` if it still runs; kill it if it does not end in ``limit_s``."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(limit_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 def have_xvfb() -> bool:
@@ -131,13 +137,7 @@ class KioskProcess:
         self.process.send_signal(signal.SIGTERM)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        end(self.process, 30)
         self._log.close()
 
 
