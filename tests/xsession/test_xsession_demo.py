@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from kiosk.provider import demo_data
 from tests.xsession.xserver import KioskProcess, Pointer
 
 ACTIVE = demo_data.ICCID_ACTIVE
+
+pytestmark = pytest.mark.xsession
 
 
 def _steps(kiosk: KioskProcess) -> list[str]:
