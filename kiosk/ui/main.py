@@ -167,7 +167,9 @@ class ScanLink:
             if cue is None:
                 scanner.rearm()
             else:
-                threading.Timer(DEMO_REARM_AFTER_S, scanner.rearm).start()
+                later = threading.Timer(DEMO_REARM_AFTER_S, scanner.rearm)
+                later.daemon = True  # never holds up the kiosk's exit
+                later.start()
 
         engine.subscribe(arrived)
 
