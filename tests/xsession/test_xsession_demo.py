@@ -3,7 +3,9 @@
 The kiosk reports each built screen's buttons in its structured log (``ui.buttons``, debug
 level) and each step it reaches (``flow.step``); the test taps those buttons with the X
 pointer, types on the keypad, and types like a USB barcode scanner (a keyboard wedge), and
-reads the engine's progress back from the log.
+reads the engine's progress back from the log: the start screen stays until someone acts, the
+demo row's card is read by the camera and renewed to the receipt through the paced terminal,
+a number typed on the keypad is looked up, and wedge scans at 1 and 15 ms per key are read.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import requests
 
 from kiosk.provider import demo_data
 from tests.xsession.xserver import KioskProcess, Pointer
@@ -36,7 +39,33 @@ def _back_to_start(pointer: Pointer, kiosk: KioskProcess) -> None:
                    "the start screen again")
 
 
-def test_demo_row_keypad_and_wedge_scans_under_a_real_x_server(xserver, xdotool, tmp_path):
+def _has(label: str):
+    return lambda buttons: any(words == label for words, *_ in buttons)
+
+
+def _renew(pointer: Pointer, kiosk: KioskProcess) -> None:
+    """From the card screen to the receipt: an offer, the SMS code (read from the operator
+    simulator's test endpoint, as the traveller's phone would show it), the paced terminal."""
+    card = pointer.screen("card", lambda b: any(w.startswith("RUB") for w, *_ in b), "offers")
+    pointer.tap(next(place for words, place in card.items() if words.startswith("RUB")))
+    pointer.tap(pointer.screen("offer", _has("Continue"), "the offer")["Continue"])
+    keys = pointer.screen("code", _has("Confirm"), "the code screen")
+    url = next(e["url"] for e in kiosk.events() if e.get("event") == "sim.listening")
+    code = requests.get(f"{url}/_sim/otp", params={"iccid": ACTIVE}, timeout=30).json()["code"]
+    for digit in code:
+        pointer.tap(keys[digit])
+    mark = len(_steps(kiosk))
+    pointer.tap(keys["Confirm"])
+    # the demo terminal holds each prompt a few seconds: the paying screen is seen live
+    paying = pointer.screen("paying", _has("Cancel payment"), "the terminal's first prompt")
+    assert "Cancel payment" in paying
+    kiosk.wait_for(lambda: _reached(kiosk, "done", mark), "the renewal done")
+    assert _steps(kiosk)[mark:] == ["paying", "renewing", "done"]
+    pointer.tap(pointer.screen("done", _has("Finish"), "the done screen")["Finish"])
+    pointer.screen("attract", _has("Start"), "the start screen again")
+
+
+def test_demo_renewal_keypad_and_wedge_scans_under_a_real_x_server(xserver, xdotool, tmp_path):
     config = tmp_path / "kiosk.toml"
     config.write_text("[ui]\nwidth = 720\nheight = 1280\n")
     kiosk = KioskProcess(xserver, tmp_path / "data", config, log_level="debug")
@@ -57,7 +86,7 @@ def test_demo_row_keypad_and_wedge_scans_under_a_real_x_server(xserver, xdotool,
         pointer.tap(next(place for label, place in scan.items() if label.endswith(ACTIVE[-4:])))
         kiosk.wait_for(lambda: _reached(kiosk, "card", mark), "the card read by the camera")
         assert kiosk.has_event("scanner.read", iccid="****" + ACTIVE[-4:])
-        _back_to_start(pointer, kiosk)
+        _renew(pointer, kiosk)
 
         # the keypad, one real tap per digit
         start = pointer.screen("attract", lambda b: any(label == "Start" for label, *_ in b),
