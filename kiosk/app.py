@@ -107,7 +107,7 @@ def _operator(config: Config, data_dir: Path, kiosk: dict, faults: tuple) -> Ope
 
 
 def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reversal: bool,
-              card_wait_s: float, hold: bool | None):
+              card_wait_s: float, hold: bool | None, prompt_pause_s: float = 0.0):
     if config["payment.backend"] == "zvt":
         from kiosk.payment.zvt.wiring import zvt_payments
 
@@ -123,7 +123,7 @@ def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reve
     ports = {
         PaymentMethod(m): PaymentSimulator(ledger, PaymentMethod(m), default=pay or "approve",
                                            allow_reversal=reversal, wait_for_card_s=card_wait_s,
-                                           holds=bool(hold))
+                                           holds=bool(hold), prompt_pause_s=prompt_pause_s)
         for m in config["payment.methods"]
     }
     kiosk["simulators"]["payment"] = next(iter(ports.values()))
@@ -146,11 +146,13 @@ def build(
     allow_reversal: bool = True,
     card_wait_s: float = 0.0,
     hold: bool | None = None,
+    prompt_pause_s: float = 0.0,
 ) -> Kiosk:
     """Every adapter the configuration names, started. ``pay`` scripts the payment
     simulator's default outcome and ``operator_faults`` the operator simulator's faults
     (specs as ``kiosk provider-sim --fault`` takes them), ``hold`` whether the simulated
-    terminal holds money first (``kiosk demo --hold``): demo and tests only."""
+    terminal holds money first (``kiosk demo --hold``), ``prompt_pause_s`` how long each of
+    its prompts stays (the demo's screens): demo and tests only."""
     lock = DataDirLock(data_dir).acquire()  # DataDirBusy: another kiosk runs on this dir
     parts: dict = {"closers": [lock.release], "simulators": {}}
     try:
@@ -158,7 +160,8 @@ def build(
                           hash_key=config["journal.iccid_hash_key"].encode() or None)
         parts["closers"].append(journal.close)
         operator = _operator(config, data_dir, parts, operator_faults)
-        payments = _payments(config, data_dir, parts, pay, allow_reversal, card_wait_s, hold)
+        payments = _payments(config, data_dir, parts, pay, allow_reversal, card_wait_s,
+                             hold, prompt_pause_s)
         printer = _printer(config, data_dir, parts)
     except BaseException:
         for closer in reversed(parts["closers"]):

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(python3-venv xvfb xauth libegl1 libmtdev1 libzbar0 libusb-1.0-0 fonts-wqy-microhei)
+APT_PACKAGES=(python3-venv xvfb xauth xdotool libegl1 libmtdev1 libzbar0 libusb-1.0-0 fonts-wqy-microhei)
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
 

@@ -39,6 +39,8 @@ class TerminalPrompt:
 
     code: str
     message: str  # catalog key
+    # What a QR method's code encodes (the wallet's payment link), shown on screen to scan
+    qr_payload: str | None = None
 
 
 PROMPTS = {
@@ -51,8 +53,8 @@ PROMPTS = {
 }
 
 
-def prompt(code: str) -> TerminalPrompt:
-    return TerminalPrompt(code, PROMPTS[code])
+def prompt(code: str, qr_payload: str | None = None) -> TerminalPrompt:
+    return TerminalPrompt(code, PROMPTS[code], qr_payload)
 
 
 @dataclass(frozen=True)

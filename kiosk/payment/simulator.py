@@ -14,6 +14,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -66,6 +67,25 @@ _FIRST_PROMPT = {
     PaymentMethod.CASH: "insert_cash",
 }
 CARD_MASKED = "220220******4242"
+QR_METHODS = (PaymentMethod.SBP_QR, PaymentMethod.ALIPAY, PaymentMethod.WECHAT)
+_AFTER_FIRST = {  # what the terminal says once the customer has acted, up to the answer
+    PaymentMethod.CARD: ("enter_pin", "processing"),
+}
+
+
+def qr_payload(method: PaymentMethod, reference: str, amount: Money) -> str | None:
+    """A payment link shaped like the wallet's own (SBP's qr.nspk.ru link with the sum in
+    kopecks, Alipay's qr.alipay.com code, WeChat Pay's native-pay URL), made up from the
+    reference: what the simulated terminal shows to be scanned. None for other methods."""
+    code = hashlib.sha256(f"{method}:{reference}".encode()).hexdigest().upper()
+    if method is PaymentMethod.SBP_QR:
+        return (f"https://qr.nspk.ru/AD{code[:30]}?type=02&bank=100000000111"
+                f"&sum={amount.minor}&cur={amount.currency}&crc={code[30:34]}")
+    if method is PaymentMethod.ALIPAY:
+        return f"https://qr.alipay.com/bax{code[:22].lower()}"
+    if method is PaymentMethod.WECHAT:
+        return f"weixin://wxpay/bizpayurl?pr={code[:7]}"
+    return None
 
 
 class PaymentSimulator:
@@ -81,7 +101,13 @@ class PaymentSimulator:
         pending_queries: int = 1,
         holds: bool = False,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        prompt_pause_s: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """``prompt_pause_s``: how long each prompt stays before the next, as a real
+        terminal's would (the demo's screens; tests keep 0, or pass their own ``sleep``)."""
+        self.prompt_pause_s = prompt_pause_s
+        self.sleep = sleep
         self.ledger_path = ledger_path
         self.method = PaymentMethod(method)
         self.default = Script(default)
@@ -200,14 +226,16 @@ class PaymentSimulator:
             reason = "busy" if outcome is Script.BUSY else "no_answer"
             return self._result(reference, amount, PaymentOutcome.NOT_SENT, reason=reason)
         self._begin(reference, amount)
+        say = self._paced(on_prompt)
         # Listening for an abort before the screen offers "Cancel": a tap right then counts.
         self._aborts[reference] = threading.Event()
-        on_prompt(prompt(_FIRST_PROMPT.get(self.method, "present_card")))
+        on_prompt(prompt(_FIRST_PROMPT.get(self.method, "present_card"),
+                         qr_payload(self.method, reference, amount)))
         if self._customer_walked_away(reference) or outcome is Script.CANCEL:
             self._record(reference, "cancelled")
             return self._result(reference, amount, PaymentOutcome.CANCELLED, reason="cancelled")
-        on_prompt(prompt("enter_pin"))
-        on_prompt(prompt("processing"))
+        for code in _AFTER_FIRST.get(self.method, ("processing",)):
+            say(prompt(code))
         if outcome is Script.DECLINE:
             self._record(reference, "declined")
             return self._result(reference, amount, PaymentOutcome.DECLINED, reason="51")
@@ -215,12 +243,24 @@ class PaymentSimulator:
         self._record(reference, approved, pending)
         if outcome in (Script.TIMEOUT_AFTER_SEND, Script.APPROVE_THEN_LOST):
             return self._result(reference, amount, PaymentOutcome.UNKNOWN, reason="no_answer")
-        on_prompt(prompt("remove_card"))
+        if self.method is PaymentMethod.CARD:
+            say(prompt("remove_card"))
         return self._from_row(self._row(reference))
+
+    def _paced(self, on_prompt: Callable[[TerminalPrompt], None]
+               ) -> Callable[[TerminalPrompt], None]:
+        def say(shown: TerminalPrompt) -> None:
+            on_prompt(shown)
+            if self.prompt_pause_s > 0:
+                self.sleep(self.prompt_pause_s)
+
+        return say
 
     def _customer_walked_away(self, reference: str) -> bool:
         event = self._aborts[reference]
         try:
+            if self.prompt_pause_s > 0:  # the first prompt's few seconds; abort counts after
+                self.sleep(self.prompt_pause_s)
             return event.wait(self.wait_for_card_s) if self.wait_for_card_s else event.is_set()
         finally:
             self._aborts.pop(reference, None)

@@ -27,6 +27,7 @@ import numpy as np
 
 from kiosk.logs import event
 from kiosk.scanner.confirm import ReadConfirmer, ScanRead, ScanRejected
+from kiosk.scanner.demo import DemoCue
 from kiosk.scanner.health import DeviceHealth, HealthState
 from kiosk.scanner.pipeline import DecodePipeline
 from kiosk.scanner.sources import FrameSource, source_factory
@@ -84,12 +85,14 @@ class CameraScanner:
 
     @classmethod
     def from_config(cls, scanner_section: dict[str, Any] | Any, data_dir: Path,
-                    demo_iccids: Sequence[str] | None = None, **options: Any) -> CameraScanner:
-        """Build from the ``[scanner]`` config section; ``options`` are the callbacks etc."""
+                    demo_iccids: Sequence[str] | None = None, demo_cue: DemoCue | None = None,
+                    **options: Any) -> CameraScanner:
+        """Build from the ``[scanner]`` config section; ``options`` are the callbacks etc.
+        ``demo_cue``: the demo camera shows a card only when cued (``source = "demo"``)."""
         stopping = threading.Event()
         factory = source_factory(str(scanner_section["source"]), int(scanner_section["width"]),
                                  int(scanner_section["height"]), data_dir=data_dir,
-                                 demo_iccids=demo_iccids, stop=stopping)
+                                 demo_iccids=demo_iccids, stop=stopping, demo_cue=demo_cue)
         return cls(factory, stopping=stopping, **options)
 
     # -- the caller's side: all of these return at once --------------------------------------

@@ -99,6 +99,42 @@ def write_card_video(path: Path, iccids: Sequence[str], rng: np.random.Generator
     return appearances
 
 
+_LEAD, _IN_STEPS, _OUT_STEPS, _TAIL = 6, 10, 6, 4  # frames without the card, in, out
+
+
+def pass_length(hold_frames: int = 30) -> int:
+    """Frames in one card's pass (``card_pass``): every pass in a demo video is this long,
+    so card number ``i`` starts at frame ``i * pass_length()``."""
+    return _LEAD + (_IN_STEPS + 1) + hold_frames + (_OUT_STEPS + 1) + _TAIL
+
+
+class DemoCue:
+    """Which demo card the demo camera shows next: set by the demo row's buttons (the UI's
+    thread), taken by the camera's capture thread. Until then the camera shows an empty
+    scene, so the demo's start screen stays until someone acts."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wanted: str | None = None
+        self.hidden = 0  # how many times ``hide`` was called: a pass started before stops
+
+    def show(self, iccid: str) -> None:
+        with self._lock:
+            self._wanted = iccid
+
+    def hide(self) -> None:
+        """Take the card away now (the kiosk is back at its start): a card still in front
+        of the camera would start the next session by itself once the scanner re-arms."""
+        with self._lock:
+            self._wanted = None
+            self.hidden += 1
+
+    def take(self) -> str | None:
+        with self._lock:
+            wanted, self._wanted = self._wanted, None
+        return wanted
+
+
 def card_pass(iccid: str, symbology: str, rng: np.random.Generator,
               hold_frames: int = 30) -> tuple[list[np.ndarray], int]:
     """Frames of one card's pass and the index of the first with the barcode fully in view."""
@@ -106,8 +142,9 @@ def card_pass(iccid: str, symbology: str, rng: np.random.Generator,
     backdrop = samples.background(rng)
     rest = samples.Pose(center=(640 + rng.uniform(-60, 60), 360 + rng.uniform(-30, 30)),
                         width_px=rng.uniform(680, 820), rotation_deg=rng.uniform(-10, 10))
-    poses = [None] * 6 + _entry(rest, steps=10) + _hold(rest, hold_frames, rng)
-    poses += [replace(p, motion_px=0) for p in _entry(rest, steps=6)[::-1]] + [None] * 4
+    poses = [None] * _LEAD + _entry(rest, steps=_IN_STEPS) + _hold(rest, hold_frames, rng)
+    poses += [replace(p, motion_px=0) for p in _entry(rest, steps=_OUT_STEPS)[::-1]]
+    poses += [None] * _TAIL
     frames, enters = [], -1
     for number, pose in enumerate(poses):
         shown = card if pose is not None else None

@@ -17,7 +17,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from kiosk.scanner.demo import demo_video
+from kiosk.scanner.demo import DemoCue, demo_video, pass_length
+from kiosk.scanner.samples import DEFAULT_DEMO_ICCIDS
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
 
@@ -125,17 +126,75 @@ class ImageFolderSource:
         self._frames = []
 
 
+class CuedDemoSource:
+    """The demo camera for the demo kiosk: an empty scene until ``cue`` names a card, then
+    that card's pass from the demo video (its frames go through the real decoder, as a
+    camera's would), then the empty scene again."""
+
+    live = False
+
+    def __init__(self, video: Path, iccids: Sequence[str], cue: DemoCue,
+                 fps: float = 15.0) -> None:
+        self._video, self._iccids, self._cue, self._fps = video, tuple(iccids), cue, fps
+        self._capture: cv2.VideoCapture | None = None
+        self._empty: np.ndarray | None = None
+        self._left = 0  # frames of the current pass still to show
+        self._hidden = cue.hidden
+        self._pacer: _Pacer | None = None
+
+    def open(self) -> bool:
+        capture = cv2.VideoCapture(str(self._video))
+        ok, first = capture.read() if capture.isOpened() else (False, None)
+        if not ok:
+            capture.release()
+            return False
+        self._capture, self._empty, self._left = capture, first, 0  # a pass opens empty
+        self._pacer = _Pacer(self._fps)
+        return True
+
+    def read(self) -> np.ndarray | None:
+        if self._capture is None or self._pacer is None:
+            return None
+        self._pacer.wait()
+        if self._cue.hidden != self._hidden:  # the card was taken away mid-pass
+            self._hidden, self._left = self._cue.hidden, 0
+        if self._left == 0:
+            wanted = self._cue.take()
+            if wanted in self._iccids:
+                start = self._iccids.index(wanted) * pass_length()
+                self._capture.set(cv2.CAP_PROP_POS_FRAMES, start)
+                self._left = pass_length()
+        if self._left > 0:
+            self._left -= 1
+            ok, frame = self._capture.read()
+            if ok:
+                return frame
+            self._left = 0
+        return self._empty.copy()
+
+    def close(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+
+
 def source_factory(spec: str, width: int = 1280, height: int = 720, *,
                    data_dir: Path | None = None,
                    demo_iccids: Sequence[str] | None = None,
-                   stop: threading.Event | None = None) -> Callable[[], FrameSource]:
+                   stop: threading.Event | None = None,
+                   demo_cue: DemoCue | None = None) -> Callable[[], FrameSource]:
     """What config ``[scanner] source`` names, as a factory of fresh sources.
 
-    ``demo``: a generated video of demo cards (written under ``data_dir`` at first use);
+    ``demo``: a generated video of demo cards (written under ``data_dir`` at first use),
+    looped, or with ``demo_cue`` each card only when cued (the demo kiosk's demo row);
     digits: a device index; ``/dev/...``: a device path; a folder: its images; else a video file.
     ``stop``: set when the scanner stops, so a demo video still being made is abandoned.
     """
     spec = spec.strip()
+    if spec == "demo" and demo_cue is not None:
+        iccids = tuple(demo_iccids or DEFAULT_DEMO_ICCIDS)
+        return lambda: CuedDemoSource(demo_video(data_dir or Path("."), iccids, stop=stop),
+                                      iccids, demo_cue)
     if spec == "demo":
         return lambda: _demo_source(data_dir or Path("."), demo_iccids, stop)
     if spec.isdigit():

@@ -38,7 +38,9 @@ class KeyboardWedge:
     def feed(self, key: str, timestamp: float) -> bool:
         """One key press (a character, or a key name such as ``enter``); True: swallow it.
 
-        ``timestamp`` is in seconds on any monotonic clock (Kivy's ``Clock.get_time()``).
+        ``timestamp`` is in seconds on any monotonic clock; its differences must be the
+        pauses between keys, never longer: a frame clock, which turns a slow frame into a
+        pause, cuts scans in two (the UI's ``kiosk.ui.keys.PauseClock`` gives these).
         """
         fast = bool(self._held) and timestamp - self._last_at <= self._interval
         if self._held and not fast:

@@ -62,6 +62,8 @@ class Ctx:
     rerender: Callable[[], None]
     camera: Callable[[], Widget] | None = None  # builds a live preview when a camera exists
     demo_cards: tuple[DemoCard, ...] = ()
+    # The demo row's press: shows the card to the demo camera (None: identify it at once)
+    show_demo_card: Callable[[str], None] | None = None
     every_second: list[Callable[[], None]] = field(default_factory=list)
     # View fields the shown screen updates in place, each with its updater: a change in only
     # these (a terminal's live prompt) redraws a label instead of rebuilding the screen.

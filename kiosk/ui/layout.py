@@ -74,3 +74,20 @@ def top(widget: Widget) -> Widget:
     box.add_widget(widget)
     box.add_widget(Widget())
     return box
+
+
+def bottom(widget: Widget) -> Widget:
+    """Keeps a fixed-height block at the bottom of its slot, against the action bar."""
+    box = BoxLayout(orientation="vertical")
+    box.add_widget(Widget())
+    box.add_widget(widget)
+    return box
+
+
+def keypad_screen(c: Ctx, head: Widget, display: Widget, pad: Widget,
+                  actions: Widget) -> Widget:
+    """A keypad screen: the keys stand on the action bar, so nothing above them (a title in
+    another language, the number, an error) can move them under the traveller's finger."""
+    if c.m.landscape:
+        return screen(c, head, top(display), actions, side=bottom(pad))
+    return screen(c, head, bottom(column(c.m, display, pad, padding=0)), actions)

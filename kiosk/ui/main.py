@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Callable
+import os
+import sys
+import threading
+from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from kiosk import config as config_mod
@@ -42,10 +45,36 @@ def demo_cards() -> tuple:
     return (*cards, DemoCard("unknown", unknown, CardStatus.UNKNOWN))
 
 
+# The demo's terminal shows each prompt for this long, as a real one would: instant prompts
+# flashed past unread and the paying screen (a QR method's code) was never seen.
+DEMO_PROMPT_PAUSE_S = 3.0
+DEMO_REARM_AFTER_S = 0.6  # several camera frames: the last with the demo card is decoded
+
+NO_DISPLAY = """\
+kiosk: there is no display to open the touch screen on (neither DISPLAY nor WAYLAND_DISPLAY
+is set, e.g. over ssh or in a container), so the kiosk is not started. Either:
+  - run it in a virtual X server:  xvfb-run -s "-screen 0 1080x1920x24" ./run.sh
+  - or see one whole renewal as text, no screen needed:  .venv/bin/kiosk demo --headless
+  - or, on a machine with a screen, start it from its desktop session.
+"""
+
+
+def display_missing(environ: Mapping[str, str] = os.environ, system: str = sys.platform) -> bool:
+    """On Linux a window needs X or Wayland (or a video driver named for SDL, such as
+    kmsdrm or offscreen): without one the kiosk used to run with no window and no word."""
+    if not system.startswith("linux"):
+        return False
+    return not any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                  "SDL_VIDEODRIVER"))
+
+
 def run_ui(args: argparse.Namespace, cfg: config_mod.Config, kiosk_mode: bool) -> int:
     """The UI on ``cfg``, which the command has validated (``kiosk demo`` puts a file's
     values on the simulators; ``kiosk run`` refused simulators outside a demo file).
     ``kiosk_mode``: full screen, no way out (``kiosk run``)."""
+    if display_missing():
+        print(NO_DISPLAY, end="", file=sys.stderr)
+        return 2
     signals = StopSignals()
     signals.install()  # first: start-up (build, recovery, the window) takes seconds
     width, height = screen_size(cfg)
@@ -55,7 +84,8 @@ def run_ui(args: argparse.Namespace, cfg: config_mod.Config, kiosk_mode: bool) -
     from kiosk import app
 
     kiosk = app.build(cfg, resolve_data_dir(args.data_dir), pay=getattr(args, "pay", None),
-                      operator_faults=tuple(getattr(args, "operator_fault", ()) or ()))
+                      operator_faults=tuple(getattr(args, "operator_fault", ()) or ()),
+                      prompt_pause_s=DEMO_PROMPT_PAUSE_S if cfg.is_demo else 0.0)
     try:
         for line in kiosk.recover():
             log.warning("recovered %s: %s -> %s", line.tx_id, line.before, line.after)
@@ -101,20 +131,45 @@ class ScanLink:
         elif hasattr(found, "message"):
             self._post(lambda: self.root.scan_rejected(found.message))
 
-    def attach(self, root, engine, scanner) -> None:
+    @staticmethod
+    def demo(scanner, cue) -> Callable[[str], None]:
+        """The demo row's press: the card is shown to the demo camera and read by the real
+        scanner (re-armed, so the card just renewed can be shown again on purpose)."""
+
+        def show(iccid: str) -> None:
+            scanner.rearm()
+            cue.show(iccid)
+
+        return show
+
+    def attach(self, root, engine, scanner, cue=None) -> None:
         """Reports go to ``root``; the camera re-arms when the kiosk is back at the start.
 
         Not after a finished renewal: the card just renewed, still in the traveller's hand in
         front of the camera, must not start a new session at once. Another card is read as
         usual, and after a problem the same card can be shown again to retry.
+
+        With the demo camera (``cue``) its card is taken away first, and the scanner re-arms
+        only once the frames still on their way to the decoder have passed: a card still in
+        view would start the next session by itself.
         """
         self.root = root
         last = {"step": None}
 
         def arrived(view) -> None:
             previous, last["step"] = last["step"], view.step
-            if view.step is Step.ATTRACT and previous not in (Step.ATTRACT, Step.DONE):
+            if view.step is not Step.ATTRACT or previous in (None, Step.ATTRACT):
+                return
+            if cue is not None:
+                cue.hide()
+            if previous is Step.DONE:
+                return
+            if cue is None:
                 scanner.rearm()
+            else:
+                later = threading.Timer(DEMO_REARM_AFTER_S, scanner.rearm)
+                later.daemon = True  # never holds up the kiosk's exit
+                later.start()
 
         engine.subscribe(arrived)
 
@@ -125,6 +180,7 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int, kiosk_mode: boo
 
     from kiosk.flow.runner import ThreadRunner
     from kiosk.scanner.camera import CameraScanner
+    from kiosk.scanner.demo import DemoCue
     from kiosk.scanner.wedge import KeyboardWedge
     from kiosk.ui.camera_view import CameraPreview
     from kiosk.ui.feedback import Feedback
@@ -132,26 +188,38 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int, kiosk_mode: boo
     from kiosk.ui.kiosk_app import KioskApp, clock_poster
     from kiosk.ui.memory import CollectorPacer
     from kiosk.ui.root import KioskRoot
+    from kiosk.ui.screen_report import ScreenReport
     from kiosk.ui.theme import Metrics
 
     runner = ThreadRunner(clock_poster)
     engine = kiosk.engine(runner)
     cards = demo_cards() if cfg["operator.backend"] == "simulator" else ()  # its cards
     link = ScanLink(clock_poster)
+    # The demo camera shows a card only when the demo row asks: the start screen stays.
+    cue = DemoCue() if cards and str(cfg["scanner.source"]).strip() == "demo" else None
     scanner = CameraScanner.from_config(
         cfg.section("scanner"), kiosk.data_dir,
-        demo_iccids=[card.iccid for card in cards] or None, **link.camera_options())
+        demo_iccids=[card.iccid for card in cards] or None, demo_cue=cue,
+        **link.camera_options())
     wedge = KeyboardWedge(link.wedge,
                           max_key_interval_ms=cfg["scanner.wedge_max_key_interval_ms"])
     holder: dict = {}
     pacer = CollectorPacer()
+    report = ScreenReport()
+    engine.subscribe(report.step)
+
+    def swapped() -> None:
+        pacer.screen_swapped()
+        report.swapped()
 
     def make_root() -> KioskRoot:
         root = KioskRoot(engine, Metrics(width, height), ZoneInfo(cfg["kiosk.timezone"]),
                          camera=lambda: CameraPreview(scanner.latest_preview),
                          demo_cards=cards, feedback=Feedback(kiosk.data_dir / "ui" / "sounds"),
-                         screen_swapped=pacer.screen_swapped)
-        link.attach(root, engine, scanner)
+                         screen_swapped=swapped,
+                         show_demo_card=None if cue is None else link.demo(scanner, cue))
+        link.attach(root, engine, scanner, cue)
+        report.root = root
         holder["wedge"] = WedgeInput(wedge.feed, wedge.tick)
         return root
 

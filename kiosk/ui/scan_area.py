@@ -1,7 +1,9 @@
 """The camera area of the scan screen: live preview, a guide frame, an animated hint.
 
-The hint is a card shape gliding into the frame and back, so a traveller who does not read
-any of our four languages still sees what to do.
+The hint is a card shape gliding up to the picture and back, so a traveller who does not read
+any of our four languages still sees what to do. It glides in a strip below the picture and
+stops at its edge: gliding into the frame, it covered the very picture the traveller lines
+the card up in. Only the thin corner brackets of the guide frame are drawn on the picture.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from kiosk.ui.camera_view import PREVIEW_FPS
 from kiosk.ui.theme import Metrics
 
 HINT_CYCLE_S = 2.8  # glide in 1.4 s, rest 0.8 s, glide out 0.6 s
+HINT_SHARE = 0.22  # of the area's height: the strip below the picture where the hint glides
 
 
 class GuideFrame(Widget):
@@ -40,10 +43,16 @@ class GuideFrame(Widget):
             self._bars = [Rectangle() for _ in range(9)]  # a few bars: it is a barcode
         self.bind(pos=self._draw, size=self._draw, progress=self._draw)
 
+    def picture_box(self) -> tuple[float, float, float, float]:
+        """Where the camera picture is: all but the hint's strip at the bottom."""
+        strip = self.height * HINT_SHARE
+        return self.x, self.y + strip, self.width, self.height - strip
+
     def frame_box(self) -> tuple[float, float, float, float]:
+        _px, py, _pw, ph = self.picture_box()
         w = self.width * 0.7
-        h = min(self.height * 0.5, w * 0.45)
-        return self._middle_x() - w / 2, self.y + (self.height - h) / 2, w, h
+        h = min(ph * 0.6, w * 0.45)
+        return self._middle_x() - w / 2, py + (ph - h) / 2, w, h
 
     def _middle_x(self) -> float:
         # Not ``center_x``: that cached alias is refreshed after our ``pos`` handler runs, so
@@ -70,10 +79,14 @@ class GuideFrame(Widget):
                 strict=True):
             line.points = [cx + dx * arm, cy, cx, cy, cx, cy + dy * arm]
         self._card_colour.a = 0.35 + 0.4 * self.progress
-        card_w, card_h = w * 0.8, h * 0.8
-        bottom = self.y + self.height * 0.02
-        cy = bottom + (y + (h - card_h) / 2 - bottom) * self.progress
-        middle = self._middle_x()
+        strip = self.height * HINT_SHARE
+        card_h = strip * 0.72
+        card_w = min(w * 0.8, card_h / 0.55)
+        # from the strip's lower right up to the middle of the picture's edge, never past it
+        bottom, edge = self.y + strip * 0.04, self.y + strip - card_h
+        cy = bottom + (edge - bottom) * self.progress
+        middle = min(self._middle_x() + w * 0.35 * (1 - self.progress),
+                     self.x + self.width - card_w / 2)
         self._card.pos, self._card.size = (middle - card_w / 2, cy), (card_w, card_h)
         for i, bar in enumerate(self._bars):
             bar.pos = (middle - card_w * 0.35 + i * card_w * 0.08, cy + card_h * 0.25)
@@ -99,9 +112,9 @@ class ScanArea(FloatLayout):
                 self._bg = Rectangle(pos=self.pos, size=self.size)
             self.bind(pos=self._redraw, size=self._redraw)
         self.preview = preview
-        if preview is not None:
-            preview.size_hint = (1, 1)
-            preview.pos_hint = {"x": 0, "y": 0}
+        if preview is not None:  # above the hint's strip
+            preview.size_hint = (1, 1 - HINT_SHARE)
+            preview.pos_hint = {"x": 0, "top": 1}
             self.add_widget(preview)
         self.guide = GuideFrame(m, size_hint=(1, 1), pos_hint={"x": 0, "y": 0})
         self.add_widget(self.guide)

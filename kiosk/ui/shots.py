@@ -107,7 +107,8 @@ class Shooter:
 
     def all_screens(self, lang: str) -> int:
         self.lang, self.count = lang, 0
-        for scenario in (self.renewal, self.identify_screens, self.phone, self.declined,
+        for scenario in (self.renewal, self.paying_qr, self.identify_screens, self.phone,
+                         self.declined,
                          self.refunded, self.unknown, self.blocked, self.expired,
                          self.wrong_code, self.no_paper, self.unreachable,
                          self.terminal_gone, self.out_of_service, self.code_wait):
@@ -169,6 +170,14 @@ class Shooter:
         self.shot(s, "renewing")
         s.settle(s.step_is(Step.DONE))
         self.shot(s, "done")
+
+    def paying_qr(self, s: Session) -> None:
+        """A wallet's paying screen: the code to scan with the phone."""
+        s.to_code()
+        s.verify()
+        s.engine.pay(PaymentMethod.SBP_QR)
+        s.settle(lambda: s.engine.view.prompt is not None)
+        self.shot(s, "paying-sbp_qr")
 
     def _idle_warning(self, s: Session) -> None:
         real = s.engine.now

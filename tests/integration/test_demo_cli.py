@@ -72,3 +72,23 @@ def test_faults_lists_every_step(capsys):
 
     _, lines = run(capsys, "faults")
     assert [line.split()[0] for line in lines] == list(STEPS)
+
+
+def test_demo_without_a_display_says_so_and_how_to_get_one(tmp_path):
+    """Over ssh or in a container ``kiosk demo`` ran with no window and no word."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    try:
+        done = subprocess.run([sys.executable, "-m", "kiosk.cli", "--data-dir",
+                               str(tmp_path / "data"), "demo"], env=env, capture_output=True,
+                              text=True, timeout=120, check=False)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"kiosk demo ran on with no display and said: {exc.stderr!r}")
+    assert done.returncode == 2
+    assert "no display" in done.stderr
+    assert "xvfb-run" in done.stderr and "kiosk demo --headless" in done.stderr
+    assert "Traceback" not in done.stderr

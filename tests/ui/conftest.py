@@ -7,6 +7,7 @@ same window, driven by real touches (``UnitTestTouch``).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
@@ -15,7 +16,8 @@ import pytest
 
 from kiosk.ui.kivy_setup import Screen, prepare
 
-WIDTH, HEIGHT = 1080, 1920
+SIZE_VARIABLE = "KIOSK_TEST_WINDOW"  # e.g. 1920x1080: a test re-run in the other orientation
+WIDTH, HEIGHT = (int(n) for n in os.environ.get(SIZE_VARIABLE, "1080x1920").split("x"))
 prepare(Screen(WIDTH, HEIGHT, headless=True))
 
 from kivy.base import EventLoop  # noqa: E402
@@ -156,7 +158,7 @@ class Harness:
 
 def build_harness(tmp_path, methods=(PaymentMethod.CARD,), operator=None, printer=None,
                   demo=True, gesture_clock=time.monotonic, cards=None, camera=None,
-                  feedback=None, now=NOW) -> Harness:
+                  feedback=None, now=NOW, show_demo_card=None) -> Harness:
     clock, tap_clock = FakeClock(now), TapClock()
     journal = Journal(tmp_path / "journal.sqlite", now=clock)
     terminals = {m: PaymentSimulator(tmp_path / "terminal.sqlite", m) for m in methods}
@@ -175,8 +177,9 @@ def build_harness(tmp_path, methods=(PaymentMethod.CARD,), operator=None, printe
         cards = (DemoCard("Demo card", ICCID),) if demo else ()
     app = KioskApp(lambda: KioskRoot(engine, Metrics(WIDTH, HEIGHT), TZ, demo_cards=cards,
                                      gesture_clock=gesture_clock, tap_clock=tap_clock,
-                                     camera=camera,
-                                     feedback=feedback), kiosk_mode=False)
+                                     camera=camera, feedback=feedback,
+                                     show_demo_card=show_demo_card),
+                   kiosk_mode=False)
     app._run_prepare()
     harness = Harness(app, engine, clock, tap_clock, {"journal": journal, "terminals": terminals,
                                            "operator": operator, "printer": printer})

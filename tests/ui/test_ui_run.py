@@ -18,7 +18,8 @@ def test_run_starts_a_demo_file_locked_down_and_stops_on_sigterm(tmp_path):
     demo.write_text('demo = true\n[kiosk]\nid = "FAIR-01"\n[ui]\norientation = "landscape"\n'
                     "width = 1280\nheight = 720\n", encoding="utf-8")
     env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path)}
-    env.pop("DISPLAY", None)  # the offscreen window, as in the other UI tests
+    env.pop("DISPLAY", None)  # the offscreen window, as in the other UI tests, chosen
+    env["SDL_VIDEODRIVER"] = "offscreen"  # by name: with no display at all, kiosk demo stops
     child = subprocess.Popen(
         [sys.executable, "-m", "kiosk.cli", "--log-level", "info", "--data-dir", str(tmp_path),
          "--config", str(demo), "run"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -19,7 +19,8 @@ HANG_BOUND_S = 300
 
 def start_demo(tmp_path) -> subprocess.Popen:
     env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path)}
-    env.pop("DISPLAY", None)  # the offscreen window, as in the other UI tests
+    env.pop("DISPLAY", None)  # the offscreen window, as in the other UI tests, chosen
+    env["SDL_VIDEODRIVER"] = "offscreen"  # by name: with no display at all, kiosk demo stops
     return subprocess.Popen(
         [sys.executable, "-m", "kiosk.cli", "--log-level", "info", "--data-dir", str(tmp_path),
          "demo"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)

@@ -12,8 +12,8 @@ from kiosk.core.iccid import check_partial
 from kiosk.i18n import LANGUAGES, Translator
 from kiosk.ui import theme
 from kiosk.ui.context import Ctx, DemoCard
-from kiosk.ui.keypad import Keypad
-from kiosk.ui.layout import action_bar, screen, title, top
+from kiosk.ui.keypad import Keypad, Room, number_panel, room_height
+from kiosk.ui.layout import action_bar, keypad_screen, screen, title, top
 from kiosk.ui.pictograms import beside
 from kiosk.ui.scan_area import ScanArea
 from kiosk.ui.text import OUT_OF_SERVICE, OUT_OF_SERVICE_HINT, STATUS, WELCOME, WELCOME_HINT
@@ -135,6 +135,9 @@ def _demo_label(c: Ctx, card: DemoCard) -> str:
 
 
 def _identify(c: Ctx, iccid: str):
+    """The demo row: with a demo camera the card is shown to it and read as any card is."""
+    if c.show_demo_card is not None:
+        return lambda: c.show_demo_card(iccid)
     return lambda: c.engine.identify(iccid)
 
 
@@ -193,13 +196,12 @@ def keypad(c: Ctx) -> Widget:
     if c.view.input_error is not None and not problem.text:
         problem.text = c.t.message(c.view.input_error)
     pad = Keypad(c.m, entry, changed)
-    display = column(c.m, shown, problem, panel=True)
+    display = number_panel(c.m, Room(shown, room_height(c.m, "huge", 2), "number"),
+                           Room(problem, room_height(c.m, "body", 2), "message"))
     actions = action_bar(
         c,
         BigButton(c._("Use the camera"), c.m, _go(c, "scan"), kind="secondary"),
         main=BigButton(c._("Check the number"), c.m, lambda: c.engine.identify(entry.text)),
     )
-    if c.m.landscape:
-        return screen(c, head, top(display), actions, side=top(pad))
-    return screen(c, head, top(column(c.m, display, pad, padding=0)), actions)
+    return keypad_screen(c, head, display, pad, actions)
 

@@ -7,6 +7,7 @@ who never heard of SBP learns it is paid from a Russian bank app before choosing
 
 from __future__ import annotations
 
+from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
@@ -19,7 +20,8 @@ from kiosk.ui import text, theme
 from kiosk.ui.context import Ctx
 from kiosk.ui.layout import action_bar, screen, scroll, title, top
 from kiosk.ui.pictograms import Pictogram
-from kiosk.ui.widgets import BigButton, Panel, Spinner, Text, column
+from kiosk.ui.qr import qr_grey
+from kiosk.ui.widgets import BigButton, Panel, Spinner, Text, column, pixel_image
 
 MARKS = {
     PaymentMethod.CARD: ("mir", "unionpay", "visa", "mastercard"),
@@ -123,15 +125,26 @@ def _device(c: Ctx) -> Widget | None:
 def paying(c: Ctx) -> Widget:
     words = Text(_prompt_words(c, c.view), c.m, "title" if c.m.landscape else "huge",
                  bold=True, halign="center")
-    c.live["prompt"] = lambda view: setattr(words, "text", _prompt_words(c, view))
-    device = _device(c)
+    shown_qr = _qr_payload(c.view)
+
+    def prompt_changed(view: View) -> None:
+        if _qr_payload(view) != shown_qr:  # a code to scan came or went: another layout
+            c.rerender()
+        else:
+            words.text = _prompt_words(c, view)
+
+    c.live["prompt"] = prompt_changed
+    amount = Text(c._("To pay: {amount}").format(amount=_amount(c)), c.m, "title",
+                  halign="center", color=theme.ACCENT)
+    # Where to pay: the wallet's code to scan, or the terminal / cash slot pictograms.
+    device = _qr_block(c, shown_qr) if shown_qr is not None else _device(c)
     parts = [words]
     if device is not None and not c.m.landscape:
         parts.append(device)
-    parts += [Spinner(c.m, pos_hint={"center_x": 0.5}),
-              Text(c._("To pay: {amount}").format(amount=_amount(c)), c.m, "title",
-                   halign="center", color=theme.ACCENT)]
-    body = column(c.m, *parts, spacing=c.m.pad * (1 if c.m.landscape else 2))
+    if shown_qr is None:
+        parts.append(Spinner(c.m, pos_hint={"center_x": 0.5}))
+    parts.append(amount)
+    body = column(c.m, *parts, spacing=c.m.pad * (1 if c.m.landscape or shown_qr else 2))
     actions = None
     if c.view.can_cancel:
         actions = action_bar(c, BigButton(c._("Cancel payment"), c.m, c.engine.cancel,
@@ -140,6 +153,18 @@ def paying(c: Ctx) -> Widget:
     side = top(device) if device is not None and c.m.landscape else None
     head = None if c.m.landscape else title(c, c._("Payment"))  # the steps say "Pay"
     return screen(c, head, top(body), actions, side=side)
+
+
+def _qr_payload(view: View) -> str | None:
+    return view.prompt.qr_payload if view.prompt is not None else None
+
+
+def _qr_block(c: Ctx, payload: str) -> Widget:
+    """The wallet's code, large and sharp on white, centred: the traveller's phone scans it."""
+    size = c.m.px(520 if c.m.landscape else 560)
+    block = AnchorLayout(size_hint_y=None, height=size)
+    block.add_widget(pixel_image(qr_grey(payload), size))
+    return block
 
 
 def _prompt_words(c: Ctx, view: View) -> str:

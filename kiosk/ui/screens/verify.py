@@ -7,8 +7,8 @@ from kivy.uix.widget import Widget
 from kiosk.core.renewal import OTP_CODE_LENGTH, whole_code
 from kiosk.ui import text, theme
 from kiosk.ui.context import Ctx
-from kiosk.ui.keypad import Keypad
-from kiosk.ui.layout import action_bar, screen, title, top
+from kiosk.ui.keypad import Keypad, Room, number_panel, room_height
+from kiosk.ui.layout import action_bar, keypad_screen, title
 from kiosk.ui.widgets import BigButton, Spinner, Text, column
 
 
@@ -16,9 +16,7 @@ def _keypad_screen(c: Ctx, head: Widget, display: Widget, pad: Keypad,
                    main: Widget) -> Widget:
     actions = action_bar(c, BigButton(c._("Cancel"), c.m, c.engine.cancel, kind="secondary"),
                          main=main)
-    if c.m.landscape:
-        return screen(c, head, top(display), actions, side=top(pad))
-    return screen(c, head, top(column(c.m, display, pad, padding=0)), actions)
+    return keypad_screen(c, head, display, pad, actions)
 
 
 def phone(c: Ctx) -> Widget:
@@ -37,7 +35,9 @@ def phone(c: Ctx) -> Widget:
     changed()
     pad = Keypad(c.m, entry, changed, plus=True)
     send = BigButton(c._("Send code"), c.m, lambda: c.engine.enter_phone(entry.text))
-    return _keypad_screen(c, head, column(c.m, shown, problem, panel=True), pad, send)
+    display = number_panel(c.m, Room(shown, room_height(c.m, "huge", 1), "number"),
+                           Room(problem, room_height(c.m, "body", 2), "message"))
+    return _keypad_screen(c, head, display, pad, send)
 
 
 def code(c: Ctx) -> Widget:
@@ -73,9 +73,14 @@ def code(c: Ctx) -> Widget:
     changed()
     countdown()
     c.every_second.append(countdown)
-    display = column(c.m, shown, status, info, panel=True)
-    if c.ui.waiting:
-        display.add_widget(Spinner(c.m, pos_hint={"center_x": 0.5}))
+    said = Room(status, room_height(c.m, "body", 2), "message")
+    if c.ui.waiting:  # in the error's place: an answer is coming, the keys stay where they are
+        said.clear_widgets()
+        spinner = Spinner(c.m)
+        spinner.size = (said.height, said.height)
+        said.add_widget(spinner)
+    display = number_panel(c.m, Room(shown, room_height(c.m, "huge", 1), "number"), said,
+                           Room(info, room_height(c.m, "small", 1), "note"))
     pad = Keypad(c.m, entry, changed)
     return _keypad_screen(c, head, column(c.m, display, resend, padding=0), pad, confirm)
 
