@@ -64,6 +64,8 @@ class Ctx:
     demo_cards: tuple[DemoCard, ...] = ()
     # The demo row's press: shows the card to the demo camera (None: identify it at once)
     show_demo_card: Callable[[str], None] | None = None
+    # The demo's phone (demo only): fetch(challenge_id, deliver) hands over the SMS code.
+    demo_phone: Callable[[str, Callable[[str], None]], None] | None = None
     every_second: list[Callable[[], None]] = field(default_factory=list)
     # View fields the shown screen updates in place, each with its updater: a change in only
     # these (a terminal's live prompt) redraws a label instead of rebuilding the screen.

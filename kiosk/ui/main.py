@@ -97,6 +97,16 @@ def run_ui(args: argparse.Namespace, cfg: config_mod.Config, kiosk_mode: bool) -
         kiosk.close()
 
 
+def _demo_phone(kiosk, post):
+    """The SMS the operator simulator sent, for the demo's code screen."""
+    from kiosk.provider.testing import sent_code
+    from kiosk.ui.demo_phone import DemoPhone
+
+    sim = kiosk.simulators.get("operator")
+    return None if sim is None else DemoPhone(lambda challenge: sent_code(sim, challenge),
+                                              post).fetch
+
+
 class ScanLink:
     """The scanners' reports, hopped onto Kivy's main thread and handed to the screen.
 
@@ -212,12 +222,15 @@ def _run(kiosk, cfg: config_mod.Config, width: int, height: int, kiosk_mode: boo
         pacer.screen_swapped()
         report.swapped()
 
+    phone = _demo_phone(kiosk, clock_poster) if cards else None
+
     def make_root() -> KioskRoot:
         root = KioskRoot(engine, Metrics(width, height), ZoneInfo(cfg["kiosk.timezone"]),
                          camera=lambda: CameraPreview(scanner.latest_preview),
                          demo_cards=cards, feedback=Feedback(kiosk.data_dir / "ui" / "sounds"),
                          screen_swapped=swapped,
-                         show_demo_card=None if cue is None else link.demo(scanner, cue))
+                         show_demo_card=None if cue is None else link.demo(scanner, cue),
+                         demo_phone=phone)
         link.attach(root, engine, scanner, cue)
         report.root = root
         holder["wedge"] = WedgeInput(wedge.feed, wedge.tick)

@@ -72,7 +72,8 @@ class KioskRoot(FloatLayout):
                  tap_clock: Callable[[], float] = time.monotonic,
                  feedback: Feedback | None = None,
                  screen_swapped: Callable[[], None] = lambda: None,
-                 show_demo_card: Callable[[str], None] | None = None) -> None:
+                 show_demo_card: Callable[[str], None] | None = None,
+                 demo_phone: Callable[[str, Callable[[str], None]], None] | None = None) -> None:
         super().__init__()
         self.engine, self.m, self.tz = engine, metrics, tz
         self.camera, self.demo_cards = camera, demo_cards
@@ -83,6 +84,7 @@ class KioskRoot(FloatLayout):
         self._overlay_key: tuple | None = None  # the overlay shown: kind and language
         self._swapped_hook = screen_swapped
         self.show_demo_card = show_demo_card
+        self.demo_phone = demo_phone
         self.feedback = feedback or Feedback(None)
         self.ui = UiState()
         self._language_buttons: dict[str, BigButton] = {}
@@ -139,7 +141,8 @@ class KioskRoot(FloatLayout):
         view = self.view
         t = Translator(view.language)
         self.ctx = Ctx(self.m, t, self.tz, view, self.engine, self.ui, self.rerender,
-                       self.camera, self.demo_cards, self.show_demo_card)
+                       self.camera, self.demo_cards, self.show_demo_card,
+                       demo_phone=self.demo_phone)
         self._draw_top_bar()
         self._staged = (view.step, self.ui.mode if view.step is Step.ATTRACT else None)
         self.stage.show(lambda c=self.ctx, make=SCREENS[view.step]: make(c))

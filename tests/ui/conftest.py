@@ -158,7 +158,7 @@ class Harness:
 
 def build_harness(tmp_path, methods=(PaymentMethod.CARD,), operator=None, printer=None,
                   demo=True, gesture_clock=time.monotonic, cards=None, camera=None,
-                  feedback=None, now=NOW, show_demo_card=None) -> Harness:
+                  feedback=None, now=NOW, show_demo_card=None, demo_phone=None) -> Harness:
     clock, tap_clock = FakeClock(now), TapClock()
     journal = Journal(tmp_path / "journal.sqlite", now=clock)
     terminals = {m: PaymentSimulator(tmp_path / "terminal.sqlite", m) for m in methods}
@@ -178,7 +178,8 @@ def build_harness(tmp_path, methods=(PaymentMethod.CARD,), operator=None, printe
     app = KioskApp(lambda: KioskRoot(engine, Metrics(WIDTH, HEIGHT), TZ, demo_cards=cards,
                                      gesture_clock=gesture_clock, tap_clock=tap_clock,
                                      camera=camera, feedback=feedback,
-                                     show_demo_card=show_demo_card),
+                                     show_demo_card=show_demo_card,
+                                     demo_phone=demo_phone),
                    kiosk_mode=False)
     app._run_prepare()
     harness = Harness(app, engine, clock, tap_clock, {"journal": journal, "terminals": terminals,

@@ -82,7 +82,22 @@ def code(c: Ctx) -> Widget:
     display = number_panel(c.m, Room(shown, room_height(c.m, "huge", 1), "number"), said,
                            Room(info, room_height(c.m, "small", 1), "note"))
     pad = Keypad(c.m, entry, changed)
-    return _keypad_screen(c, head, column(c.m, display, resend, padding=0), pad, confirm)
+    parts = [display, resend]
+    if c.demo_phone is not None:
+        parts.append(_demo_sms(c, cv.challenge_id))
+    return _keypad_screen(c, head, column(c.m, *parts, padding=0), pad, confirm)
+
+
+def _demo_sms(c: Ctx, challenge_id: str) -> Widget:
+    """Demo only: the SMS the simulated phone got, so the renewal can be finished."""
+    said = Text(c._("Demo: the phone's SMS is on its way..."), c.m, "small",
+                halign="center", color=theme.ACCENT)
+
+    def arrived(code: str) -> None:
+        said.text = c._("Demo: the phone got the SMS \"Your code: {code}\"").format(code=code)
+
+    c.demo_phone(challenge_id, arrived)
+    return said
 
 
 def _submit(c: Ctx, typed: str) -> None:
