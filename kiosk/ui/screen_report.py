@@ -47,8 +47,8 @@ class ScreenReport:
             return True  # asked again at the next check
         buttons = []
         for widget in self.root.walk(restrict=True):
-            if isinstance(widget, Button) and not widget.disabled and \
-                    widget.get_root_window() is not None:
+            # Dimmed buttons too (Confirm before the code is whole): they are on the screen.
+            if isinstance(widget, Button) and widget.get_root_window() is not None:
                 x, y = widget.to_window(*widget.center)
                 words = getattr(widget, "source_text", widget.text)
                 buttons.append([words, round(x), round(Window.height - y)])  # top-left origin
