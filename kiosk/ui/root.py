@@ -174,7 +174,7 @@ class KioskRoot(FloatLayout):
             self.top_bar.add_widget(Widget(size_hint_x=None, width=self.gesture.corner))
             for lang in LANGUAGES:
                 self._language_buttons[lang] = button = BigButton(
-                    NATIVE_NAMES[lang], c.m, self._language(lang), role="body", kind="panel",
+                    NATIVE_NAMES[lang], c.m, self._language(lang), role="small", kind="panel",
                     height=c.m.touch)
                 self.top_bar.add_widget(button)
             self.top_bar.add_widget(BigButton(
