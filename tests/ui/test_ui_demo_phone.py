@@ -8,7 +8,7 @@ from kiosk.provider.testing import sent_code
 from kiosk.ui.context import DemoCard
 from kiosk.ui.demo_phone import DemoPhone
 from kiosk.ui.kiosk_app import clock_poster
-from tests.ui.test_ui_real_parts import CARD, price_button
+from tests.ui.test_ui_real_parts import CARD, to_code
 
 
 def test_the_code_screen_of_the_demo_shows_the_sms_and_it_works(make_ui, operator_sim):
@@ -16,12 +16,7 @@ def test_the_code_screen_of_the_demo_shows_the_sms_and_it_works(make_ui, operato
     phone = DemoPhone(lambda challenge: sent_code(sim, challenge), clock_poster)
     ui = make_ui(operator=client, now=datetime.now(UTC), cards=(DemoCard("Demo card", CARD),),
                  demo_phone=phone.fetch)
-    ui.tap("Start")
-    ui.tap("Demo card")
-    ui.wait_step(Step.CARD)
-    ui.tap(price_button(ui))
-    ui.tap("Continue")
-    ui.wait_step(Step.CODE)
+    to_code(ui)
     code = sent_code(sim, ui.engine.view.code.challenge_id)
     said = f'Demo: the phone got the SMS "Your code: {code}"'
     ui.wait_for(lambda: ui.shows(said), "the demo phone's SMS on screen")
@@ -33,10 +28,5 @@ def test_the_code_screen_of_the_demo_shows_the_sms_and_it_works(make_ui, operato
 def test_a_real_kiosk_shows_no_sms(make_ui, operator_sim):
     _sim, client = operator_sim
     ui = make_ui(operator=client, now=datetime.now(UTC), cards=(DemoCard("Demo card", CARD),))
-    ui.tap("Start")
-    ui.tap("Demo card")
-    ui.wait_step(Step.CARD)
-    ui.tap(price_button(ui))
-    ui.tap("Continue")
-    ui.wait_step(Step.CODE)
+    to_code(ui)
     assert not any(text.startswith("Demo: the phone") for text in ui.texts())

@@ -11,7 +11,7 @@ from kiosk.core.promotions import best_price
 from kiosk.core.sale import KioskIdentity
 from kiosk.core.transaction import ReceiptState, Transaction, TxState
 from kiosk.flow.checkout import Checkout, Retry
-from kiosk.journal.store import Journal, JournalError
+from kiosk.journal.store import JournalError
 from kiosk.payment.simulator import PaymentSimulator, Script
 from tests.fakes import NOW, WEEK, FakeOperator, RecordingPrinter, demo_card
 from tests.helpers import make_iccid
@@ -20,11 +20,6 @@ ICCID = make_iccid("897010123456789012")
 IDENTITY = KioskIdentity("K-1", "Test hall", "Travel Card", "+7 800", "Europe/Moscow")
 
 
-@pytest.fixture
-def journal(tmp_path):
-    j = Journal(tmp_path / "journal.sqlite", now=lambda: NOW)
-    yield j
-    j.close()
 
 
 @pytest.fixture

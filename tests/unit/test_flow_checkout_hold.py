@@ -9,17 +9,9 @@ from kiosk.core.money import Money
 from kiosk.core.transaction import ReceiptState, TxState
 from kiosk.flow.checkout import Checkout, Retry
 from kiosk.journal.reconcile import charges_from_rows, reconcile
-from kiosk.journal.store import Journal
 from kiosk.payment.simulator import PaymentSimulator
 from tests.fakes import NOW, FakeOperator, RecordingPrinter, demo_card
 from tests.unit.test_flow_checkout import ICCID, IDENTITY, charged, new_tx, run
-
-
-@pytest.fixture
-def journal(tmp_path):
-    j = Journal(tmp_path / "journal.sqlite", now=lambda: NOW)
-    yield j
-    j.close()
 
 
 @pytest.fixture
