@@ -111,7 +111,7 @@ def _payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None, reve
     if config["payment.backend"] == "zvt":
         from kiosk.payment.zvt.wiring import zvt_payments
 
-        return zvt_payments(config, data_dir, kiosk, pay)
+        return zvt_payments(config, data_dir, kiosk, pay, prompt_pause_s)
     if config["payment.backend"] == "upos":
         from kiosk.payment.upos.wiring import upos_payments
 

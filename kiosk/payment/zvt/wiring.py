@@ -4,6 +4,7 @@ the adapter connects to the configured terminal. Kept here so kiosk/app.py stays
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from kiosk.config import Config
@@ -29,7 +30,14 @@ _DEMO_PAY = {
 }
 
 
-def zvt_payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None = None) -> dict:
+# The statuses the demo terminal shows the customer: each is held this long before the next.
+_PACED_STEPS = ("pin", "host", "status_information")
+
+
+def zvt_payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None = None,
+                 prompt_pause_s: float = 0.0) -> dict:
+    """``prompt_pause_s``: in the demo's window, how long the simulated terminal holds each
+    of its prompts, as a real one does while the customer acts (0: at once)."""
     host = port = None
     if config.is_demo:
         from kiosk.payment.zvt.sim.terminal import TerminalSimulator
@@ -38,7 +46,7 @@ def zvt_payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None = 
         outcome, fault = _DEMO_PAY.get(pay or "approve", ("approve", None))
         sim = TerminalSimulator(data_dir / "zvt-sim" / "ledger.sqlite", zvt["password"],
                                 CURRENCIES[zvt["currency"]], zvt["reservation"],
-                                default=outcome)
+                                default=outcome, step=_paced(prompt_pause_s))
         if fault:
             sim.fault(fault)
         sim.start()
@@ -48,3 +56,11 @@ def zvt_payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None = 
     terminal = ZvtTerminal(settings_from(config, host, port), data_dir / "zvt" / "refs.sqlite")
     kiosk["closers"].append(terminal.close)
     return {PaymentMethod.CARD: terminal}
+
+
+def _paced(pause_s: float):
+    def step(name: str) -> None:
+        if pause_s > 0 and name in _PACED_STEPS:
+            time.sleep(pause_s)
+
+    return step
