@@ -151,6 +151,9 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "connect_timeout_s": Field((int, float), 3.0, min=0.1, max=60),
         "ack_timeout_s": Field((int, float), 5.0, min=0.5, max=60),  # T3
         "idle_timeout_s": Field((int, float), 180.0, min=10, max=900),
+        # In a demo file: start the terminal simulator in the kiosk (true), or talk to the
+        # one at host:port (false: ``kiosk terminal-sim`` run on its own, or a test terminal).
+        "demo_simulator": Field(bool, True),
     },
     # [payment.upos]: Sber's terminal through its vendor program sb_pilot (backend "upos").
     "payment.upos": {

@@ -73,3 +73,25 @@ def test_terminal_sim_command_serves_a_kiosk(tmp_path):
         proc.terminate()
         proc.wait(20)
     assert (tmp_path / "zvt-sim" / "ledger.sqlite").exists()
+
+
+def test_a_demo_file_can_talk_to_a_terminal_simulator_of_its_own(tmp_path):
+    """``demo_simulator = false``: the demo kiosk pays at the terminal at host:port (here a
+    simulator running apart, as ``kiosk terminal-sim`` would), not at one it starts itself."""
+    from kiosk.payment.zvt import messages as m
+    from kiosk.payment.zvt.sim.terminal import TerminalSimulator
+
+    sim = TerminalSimulator(tmp_path / "apart" / "ledger.sqlite", "424242", m.RUB).start()
+    try:
+        host, port = sim.address
+        path = write(tmp_path, DEMO_ZVT + f'host = "{host}"\nport = {port}\n'
+                                          "demo_simulator = false\n")
+        done = subprocess.run(
+            [sys.executable, "-m", "kiosk.cli", "--data-dir", str(tmp_path / "data"),
+             "--config", str(path), "demo", "--headless"],
+            capture_output=True, text=True, timeout=300, check=False)
+        assert done.stdout.strip().splitlines()[-1] == "final: done", done.stderr[-2000:]
+        assert [r["status"] for r in sim.ledger.rows()] == ["approved"]
+        assert not (tmp_path / "data" / "zvt-sim").exists()  # no simulator of its own
+    finally:
+        sim.stop()

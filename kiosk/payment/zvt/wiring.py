@@ -39,7 +39,7 @@ def zvt_payments(config: Config, data_dir: Path, kiosk: dict, pay: str | None = 
     """``prompt_pause_s``: in the demo's window, how long the simulated terminal holds each
     of its prompts, as a real one does while the customer acts (0: at once)."""
     host = port = None
-    if config.is_demo:
+    if config.is_demo and config["payment.zvt.demo_simulator"]:
         from kiosk.payment.zvt.sim.terminal import TerminalSimulator
 
         zvt = config.section("payment.zvt")
