@@ -11,8 +11,11 @@ from pathlib import Path
 from kiosk.journal.reconcile import Charge
 from tests.recovery.money_rule import check
 
-DEMO_ZVT = 'demo = true\n[payment]\nbackend = "zvt"\n'
-HOLDING = DEMO_ZVT + '[payment.zvt]\nreservation = true\n'  # money held until renewed
+# Generous terminal timeouts: on a loaded machine the device check's status enquiry must not
+# read the terminal as away (the sale would never start, and no fault point be reached).
+DEMO_ZVT = ('demo = true\n[payment]\nbackend = "zvt"\n'
+            '[payment.zvt]\nconnect_timeout_s = 30\nack_timeout_s = 30\n')
+HOLDING = DEMO_ZVT + 'reservation = true\n'  # money held until renewed
 SCENARIOS = {
     "approve": ("--pay", "approve"),
     "decline": ("--pay", "decline"),
