@@ -299,20 +299,16 @@ class Checkout:
             answer = self._attempt_return(tx, "book", None, TxState.APPLIED)
             if answer is ReturnOutcome.DONE:
                 return self._booked(tx)
+            if answer is ReturnOutcome.REFUSED:
+                return self._manual(tx, "book_refused")
             if answer is not ReturnOutcome.NOT_FOUND:
                 return self._manual(tx, "book_unresolved")
-            if self._refused_last(tx.tx_id, "payment.book"):
-                return self._manual(tx, "book_refused")
             self.sleep(delay)
         return self._manual(tx, "book_unresolved")
 
     def _booked(self, tx: Transaction) -> Transaction:
         return self.journal.result(tx.tx_id, "payment.book", TxState.APPLIED,
                                    {"payment": {**tx.payment, "booked": True}}, outcome="done")
-
-    def _refused_last(self, tx_id: str, step: str) -> bool:
-        last = [e for e in self.journal.events(tx_id) if e["step"] == step]
-        return bool(last) and last[-1]["data"].get("outcome") == ReturnOutcome.REFUSED
 
     def _settle_receipt(self, tx: Transaction, print_receipts: bool) -> Transaction:
         if tx.payment.get("held") and not tx.payment.get("booked"):
@@ -352,7 +348,7 @@ class Checkout:
             answer = self._attempt_return(tx, "refund", refund_ref)
             if answer is ReturnOutcome.DONE:
                 return self._returned(tx, TxState.REFUNDED, "refund", refund_ref, print_receipts)
-            if answer is not ReturnOutcome.NOT_FOUND:  # refused, or nobody can tell
+            if answer not in (ReturnOutcome.NOT_FOUND, ReturnOutcome.REFUSED):  # nobody can tell
                 break
             self.sleep(delay)
         return self._manual(tx, "return_failed")
@@ -363,8 +359,7 @@ class Checkout:
             answer = self._attempt_return(tx, "release", None)
             if answer is ReturnOutcome.DONE:
                 return self._returned(tx, TxState.RELEASED, "release", None, print_receipts)
-            if answer is not ReturnOutcome.NOT_FOUND or self._refused_last(
-                    tx.tx_id, "payment.release"):
+            if answer is not ReturnOutcome.NOT_FOUND:  # refused, or nobody can tell
                 break
             self.sleep(delay)
         return self._manual(tx, "release_failed")
@@ -384,8 +379,8 @@ class Checkout:
     def _attempt_return(self, tx: Transaction, kind: str, reference: str | None,
                         state: TxState = TxState.RETURN_PENDING) -> ReturnOutcome:
         """One settlement call (reversal, refund, release or book), journaled before and
-        after. An answer that did not come is asked for (``_ask_return``): DONE, NOT_FOUND
-        (nothing happened) or UNKNOWN. A refusal reads as NOT_FOUND: nothing moved."""
+        after: DONE, REFUSED (nothing moved, and the terminal said why), or, for an answer
+        that did not come, what ``_ask_return`` learns: DONE, NOT_FOUND or UNKNOWN."""
         step = _STEP_OF[kind]
         self.journal.intent(tx.tx_id, step, state, refund_reference=reference)
         crash_point(f"after_{kind}_intent")
@@ -398,7 +393,7 @@ class Checkout:
         self.journal.result(tx.tx_id, step, state, outcome=outcome, reason=reason)
         if outcome is ReturnOutcome.UNKNOWN:
             return self._ask_return(tx, kind, reference)
-        return ReturnOutcome.NOT_FOUND if outcome is ReturnOutcome.REFUSED else outcome
+        return outcome
 
     def _settlement(self, tx: Transaction, kind: str, reference: str | None) -> ReturnResult:
         if kind == "reversal":
