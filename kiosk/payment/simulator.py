@@ -16,8 +16,8 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from kiosk.core.money import Money
 from kiosk.core.sale import PaymentMethod
+from kiosk.payment.durable import durable_db
 from kiosk.payment.port import (
     DeviceStatus,
     EndOfDay,
@@ -142,15 +143,8 @@ class PaymentSimulator:
 
     # -- ledger ------------------------------------------------------------------------
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.ledger_path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            yield db
-        finally:
-            db.close()
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return durable_db(self.ledger_path)
 
     def _begin(self, reference: str, amount: Money) -> None:
         """The terminal knows of a transaction from its first moment, as a real one does:

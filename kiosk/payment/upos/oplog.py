@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.payment.durable import durable_db
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS operations (
     id INTEGER PRIMARY KEY AUTOINCREMENT, reference TEXT NOT NULL, kind TEXT NOT NULL,
@@ -48,14 +50,9 @@ class OpLog:
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
+        with durable_db(self.path) as db:
             db.row_factory = sqlite3.Row
             yield db
-        finally:
-            db.close()
 
     def started(self, reference: str, kind: str, amount_minor: int, currency: str,
                 workdir: Path, when: datetime, refund_reference: str | None = None) -> int:
