@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -215,8 +215,7 @@ class UposTerminal:
                 results.append(self._result(op.reference, amount, PaymentOutcome.UNKNOWN))
                 continue
             result = self._from_op(op)
-            results.append(PaymentResult(**{**result.__dict__,
-                                            "returned": returned.get(op.reference)}))
+            results.append(replace(result, returned=returned.get(op.reference)))
         return results[:limit]
 
     def end_of_day(self) -> EndOfDay:
