@@ -15,11 +15,12 @@ from kiosk.core.card_payload import CardIdentity
 from kiosk.core.messages import N_, Message
 from kiosk.i18n import LANGUAGES, Translator
 from kiosk.scanner.confirm import ReadConfirmer, ScanRead, ScanRejected
-from kiosk.scanner.pipeline import DecodePipeline
+from kiosk.scanner.pipeline import DecodePipeline, too_small
 
 NOTHING_FOUND = N_("No card barcode found.")
 UNREADABLE_FILE = N_("This file is not a picture or a video that can be opened.")
 NO_SUCH_FILE = N_("There is no such file.")
+TOO_SMALL = N_("This picture is too small to hold a card's barcode.")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,7 +44,16 @@ def scan_file(path: Path, pipeline: DecodePipeline) -> FileOutcome:
     """The first card read in a picture or video, else the most telling reason."""
     if not path.is_file():
         return FileOutcome(path, rejection=Message(NO_SUCH_FILE))
+    try:
+        return _scan_opened(path, pipeline)
+    except (cv2.error, MemoryError):  # one damaged file says so; the batch goes on
+        return FileOutcome(path, rejection=Message(UNREADABLE_FILE))
+
+
+def _scan_opened(path: Path, pipeline: DecodePipeline) -> FileOutcome:
     image = cv2.imread(str(path))
+    if image is not None and too_small(image):
+        return FileOutcome(path, rejection=Message(TOO_SMALL))
     frames = [image] if image is not None else _video_frames(path)
     # A still picture has one frame: it cannot be seen twice, so one sighting confirms.
     confirmer = ReadConfirmer(agreeing_reads=1 if image is not None else 2)

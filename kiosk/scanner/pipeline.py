@@ -100,8 +100,39 @@ class FrameView:
 Stage = Callable[[FrameView], list[Candidate]]
 
 
+# Smaller than this on a side, a picture cannot hold a card's code at 2 px per module, and
+# the stages' resizing would fail on it; larger, it is scaled down first, so one photograph
+# of a huge size never costs minutes and gigabytes.
+MIN_SIDE = 16
+MAX_SIDE = 4096
+
+
 def to_gray(frame: np.ndarray) -> np.ndarray:
-    return frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    """8-bit grayscale from any picture a file or camera gives: gray, BGR, BGRA, two-channel
+    (gray plus alpha) and 16-bit alike."""
+    if frame.dtype != np.uint8:
+        frame = cv2.convertScaleAbs(frame, alpha=255.0 / max(float(frame.max()), 1.0))
+    if frame.ndim == 3 and frame.shape[2] == 1:
+        frame = frame[:, :, 0]
+    if frame.ndim == 2:
+        return frame
+    if frame.shape[2] == 2:
+        return np.ascontiguousarray(frame[:, :, 0])
+    code = cv2.COLOR_BGRA2GRAY if frame.shape[2] == 4 else cv2.COLOR_BGR2GRAY
+    return cv2.cvtColor(frame, code)
+
+
+def bounded(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """``gray`` no larger than MAX_SIDE on a side, and the factor that scaled it."""
+    side = max(gray.shape[:2])
+    if side <= MAX_SIDE:
+        return gray, 1.0
+    scale = MAX_SIDE / side
+    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
+
+
+def too_small(frame: np.ndarray) -> bool:
+    return frame.ndim < 2 or min(frame.shape[:2]) < MIN_SIDE
 
 
 class DecodePipeline:
@@ -113,12 +144,17 @@ class DecodePipeline:
 
     def decode(self, frame: np.ndarray, roi: Box | None = None) -> list[Decoded]:
         """Candidates in ``frame`` (only inside ``roi`` when given); boxes in frame pixels."""
+        if too_small(frame):
+            return []
         gray = to_gray(frame)
         x0, y0, x1, y1 = roi or self.guide.box(gray.shape[1], gray.shape[0])
-        view = FrameView(gray[y0:y1, x0:x1])
+        region, scale = bounded(gray[y0:y1, x0:x1])
+        if too_small(region):
+            return []
+        view = FrameView(region)
         results: list[Decoded] = []
         for stage in self.stages:
-            found = [c.moved(1.0, x0, y0) for c in stage(view)]
+            found = [c.moved(1.0 / scale, x0, y0) for c in stage(view)]
             results.extend(parsed(found, results))
             if any(r.identity for r in results):
                 break
