@@ -67,14 +67,15 @@ class RegionTracker:
 
         The small copy is kept every frame (a fraction of a millisecond); the motion is
         measured only on frames without a read, so a card held still costs nothing more. The
-        last grayscale frame is kept too (a reference, or a copy when the frame came in gray
-        and its buffer may be reused): a long smear is undone from two exposures together.
+        last grayscale frame is kept too (a reference, or a copy when it still lies in the
+        caller's buffer, which the camera may reuse): a long smear is undone from two
+        exposures together.
         """
         gray = to_gray(frame)
         current = small_copy(gray)
         previous, self._previous = self._previous, current
         previous_gray = self._previous_gray
-        self._previous_gray = gray.copy() if gray is frame else gray
+        self._previous_gray = gray.copy() if np.shares_memory(gray, frame) else gray
         self.last_shift = None
         if any(d.identity for d in results):
             return []

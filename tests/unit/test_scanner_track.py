@@ -79,3 +79,15 @@ def test_a_new_card_elsewhere_is_found_by_the_periodic_whole_frame_pass():
     for _ in range(4):
         seen.update(iccids(tracker.decode(both)))
     assert OTHER in seen
+
+
+@pytest.mark.parametrize("shape", [(720, 1280), (720, 1280, 1)])
+def test_kept_gray_frame_never_shares_the_callers_buffer(shape):
+    """A camera reuses its frame buffer: the frame kept for motion rescue must be a copy,
+    whether the frame came as plain gray or as gray with one channel axis."""
+    tracker = RegionTracker()
+    buffer = np.full(shape, 128, np.uint8)
+    tracker.decode(buffer)
+    buffer[:] = 0  # the camera writes its next picture into the same buffer
+    assert tracker._previous_gray is not None
+    assert int(tracker._previous_gray.min()) == 128
